@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import Database from 'libsql';
+import pg from 'pg';
+import type { Tables } from './schema.js';
+import { withStatementCache } from './statement-cache.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Db {
+  readonly kysely: Kysely<Tables>;
+  readonly dialect: Dialect;
+  /** Short description for logs, without credentials. */
+  readonly label: string;
+  close(): Promise<void>;
+}
+
+/** Opens the database named by `url` (`file:<path>` or `postgres://…`) and checks that it answers. */
+export async function openDatabase(url: string, options: { poolSize?: number } = {}): Promise<Db> {
+  if (url.startsWith('file:')) return openSqlite(url.slice('file:'.length));
+  return openPostgres(url, options.poolSize ?? 10);
+}
+
+function openSqlite(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new Database(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  // libsql's statements are native objects the GC frees late; caching them halves memory (see notes).
+  const cached = withStatementCache(database, 500);
+  const kysely = new Kysely<Tables>({ dialect: new SqliteDialect({ database: cached }) });
+  return { kysely, dialect: 'sqlite', label: `libsql ${path}`, close: () => kysely.destroy() };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Db> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5000,
+    // Timestamps are bigint epoch milliseconds: read them as numbers (safe until year 287396).
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === 20 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client's error (server restart) must not crash the process; the pool replaces the client.
+  pool.on('error', () => {});
+  const kysely = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const parsed = new URL(url);
+  const label = `postgres ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+  try {
+    await sql`select 1`.execute(kysely);
+  } catch (error) {
+    await kysely.destroy();
+    throw new Error(`cannot reach the database at ${label}: ${(error as Error).message}`, { cause: error });
+  }
+  return { kysely, dialect: 'postgres', label, close: () => kysely.destroy() };
+}
+
+/** The database or an open transaction: stores take this so they can join the caller's transaction. */
+export type Executor = Kysely<Tables>;

@@ -1,0 +1,79 @@
+import type { Generated } from 'kysely';
+
+// Portable column conventions: ids are text; times are epoch milliseconds (bigint on PostgreSQL,
+// integer on SQLite, read back as numbers); booleans are integers 0/1; JSON is text.
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  /** lower-cased, NFC-normalised username: the unique key sign-in looks up */
+  username_key: string;
+  email: string;
+  email_key: string;
+  first_name: string;
+  last_name: string;
+  role: 'user' | 'admin';
+  disabled: number;
+  provider_id: string;
+  avatar_key: string | null;
+  fuzzy_dates: number;
+  time_zone: string;
+  locale: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PasswordCredentialsTable {
+  user_id: string;
+  hash: string;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  /** SHA-256 (hex) of the session token; the token itself is never stored */
+  id: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export interface OneTimeTokensTable {
+  /** SHA-256 (hex) of the token */
+  token_hash: string;
+  purpose: string;
+  user_id: string | null;
+  data: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface OutboxTable {
+  id: string;
+  to_address: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** JSON object of extra headers (List-Unsubscribe, …) */
+  headers: string;
+  template: string;
+  status: 'pending' | 'sent' | 'dead';
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface Tables {
+  users: UsersTable;
+  password_credentials: PasswordCredentialsTable;
+  sessions: SessionsTable;
+  one_time_tokens: OneTimeTokensTable;
+  outbox: OutboxTable;
+}

@@ -1,0 +1,44 @@
+import { hash, verify } from '@node-rs/argon2';
+import type { PasswordHasher } from '../../domain/auth/password-hasher.js';
+
+// DESIGN.md: argon2id, m = 19456 KiB, t = 2, p = 1 (the OWASP baseline).
+const params = {
+  algorithm: 2 /* Algorithm.Argon2id: a const enum, not importable under verbatimModuleSyntax */,
+  memoryCost: 19456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
+
+/**
+ * argon2id on the libuv pool. At most `concurrency` hashes run at once: the pool is shared with file
+ * and DNS work, and a sign-in storm must not starve them.
+ */
+export function argon2Hasher(concurrency = 2): PasswordHasher {
+  const limit = semaphore(concurrency);
+  return {
+    hash: (password) => limit(() => hash(password, params)),
+    verify: (stored, password) =>
+      limit(async () => {
+        try {
+          return await verify(stored, password);
+        } catch {
+          return false;
+        }
+      }),
+  };
+}
+
+function semaphore(max: number) {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async function run<T>(task: () => Promise<T>): Promise<T> {
+    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * What the domain asks to be emailed: a template name and the plain data it needs. Rendering to
+ * subject, HTML and text happens in `emails/`, when the email is written to the outbox.
+ * Each feature adds its own members to this union.
+ */
+export type EmailModel =
+  | {
+      readonly template: 'setup-complete';
+      readonly data: { readonly username: string; readonly loginUrl: string };
+    }
+  | { readonly template: 'test'; readonly data: { readonly message: string } };
+
+export type TemplateName = EmailModel['template'];
+
+export type OutgoingEmail = EmailModel & {
+  readonly to: string;
+  /** Extra headers, e.g. List-Unsubscribe for notification streams. */
+  readonly headers?: Readonly<Record<string, string>>;
+};
+
+/** Appends an email to the outbox, inside the caller's transaction; a job delivers it. */
+export interface Outbox {
+  enqueue(email: OutgoingEmail): Promise<void>;
+}
+
+export interface RenderedEmail {
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+}

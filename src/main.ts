@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import type { Logger } from 'pino';
+import { createRenderer } from '../emails/render.js';
+import { type Db, openDatabase } from './adapters/db/database.js';
+import { migrateToLatest, pendingMigrations } from './adapters/db/migrate.js';
+import { outboxDepth, outboxQueue } from './adapters/db/outbox-store.js';
+import { storesFor, transactor } from './adapters/db/stores.js';
+import { createLogger } from './adapters/logging/logger.js';
+import { fileTransport } from './adapters/mail/file-transport.js';
+import { smtpTransport } from './adapters/mail/smtp-transport.js';
+import { createMetrics } from './adapters/metrics/metrics.js';
+import { argon2Hasher } from './adapters/passwords/argon2-hasher.js';
+import { ConfigError, loadConfig } from './config/load.js';
+import type { Config } from './config/schema.js';
+import { type CreateUserDeps, createLocalUser, type NewUserInput } from './domain/accounts/create-user.js';
+import {
+  completeSetup,
+  type FirstAdminDeps,
+  issueSetupToken,
+  setupOpen,
+} from './domain/accounts/first-admin.js';
+import { defaultPasswordPolicy } from './domain/auth/password-policy.js';
+import type { MailTransport } from './domain/mail/deliver-outbox.js';
+import { type Clock, systemClock } from './domain/shared/clock.js';
+import { createApp } from './http/app.js';
+import { outboxJob } from './jobs/outbox-job.js';
+import { type Scheduler, startScheduler } from './jobs/scheduler.js';
+
+export interface ComposeOptions {
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  /** Replaces the configured mail transport (tests point it at their SMTP sink through config instead). */
+  readonly transport?: MailTransport & { close(): void };
+}
+
+/** The composition root: builds every adapter from configuration and wires the use cases. */
+export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
+  const logger = options.logger ?? createLogger(config.logging.level);
+  const clock = options.clock ?? systemClock;
+  const publicUrl = config.server.publicUrl.replace(/\/$/, '');
+  const render = createRenderer(publicUrl);
+  const transact = transactor(db, render, clock);
+  const stores = storesFor(db.kysely, render, clock);
+  const hasher = argon2Hasher();
+  const localProvider = config.providers.find((p) => p.kind === 'local');
+  const userDeps: CreateUserDeps = {
+    hasher,
+    clock,
+    passwordPolicy: defaultPasswordPolicy,
+    localProviderId: localProvider?.id ?? 'local',
+  };
+  const firstAdmin: FirstAdminDeps = { ...userDeps, admins: stores.users, transact, publicUrl };
+  const metrics = createMetrics({ outboxDepth: () => outboxDepth(db), defaults: true });
+  const messageIdDomain = new URL(publicUrl).hostname;
+  const transport =
+    options.transport ??
+    (config.mail.transport === 'smtp' && config.mail.smtp
+      ? smtpTransport({ ...config.mail.smtp, from: config.mail.from, messageIdDomain })
+      : fileTransport({ dir: join(config.dataDir, 'mail'), from: config.mail.from, messageIdDomain }));
+  const outbox = outboxJob({
+    queue: outboxQueue(db, `${process.pid}-${randomUUID()}`),
+    transport,
+    clock,
+    logger,
+    schedule: config.mail.outbox.schedule,
+    batchSize: config.mail.outbox.batchSize,
+    maxAttempts: config.mail.outbox.maxAttempts,
+  });
+
+  const readiness = async (): Promise<{ ready: boolean; checks: Record<string, string> }> => {
+    try {
+      const pending = await pendingMigrations(db);
+      return pending.length === 0
+        ? { ready: true, checks: { database: 'ok', migrations: 'current' } }
+        : { ready: false, checks: { database: 'ok', migrations: `pending: ${pending.join(', ')}` } };
+    } catch (error) {
+      return { ready: false, checks: { database: `unreachable: ${(error as Error).message}` } };
+    }
+  };
+
+  const app = createApp({
+    config,
+    logger,
+    metrics,
+    readiness,
+    setup: {
+      isOpen: () => setupOpen(firstAdmin),
+      complete: (token, input) => completeSetup(firstAdmin, token, input),
+    },
+  });
+
+  return {
+    app,
+    logger,
+    metrics,
+    jobs: [outbox],
+    outbox,
+    transport,
+    issueSetupToken: () => issueSetupToken(firstAdmin),
+    createUser: (input: NewUserInput) => createLocalUser({ ...userDeps, transact }, input),
+    publicUrl,
+  };
+}
+
+export type Composition = ReturnType<typeof compose>;
+
+/** Loads configuration or exits 1 with one line per bad key. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`concierge: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+/** Opens the database and applies migrations, or exits 1 with a message saying what failed. */
+export async function openMigratedOrExit(config: Config, logger: Logger): Promise<Db> {
+  try {
+    const db = await openDatabase(config.database.url, { poolSize: config.database.poolSize });
+    const applied = await migrateToLatest(db);
+    if (applied.length > 0) logger.info({ applied, database: db.label }, 'migrations applied');
+    return db;
+  } catch (error) {
+    process.stderr.write(`concierge: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
+/** `npm start`: serve HTTP, run the jobs, stop cleanly on SIGTERM/SIGINT. */
+export async function startServer(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger(config.logging.level);
+  if (config.mail.transport === 'file') {
+    logger.warn(
+      { dir: join(config.dataDir, 'mail') },
+      'mail.transport is file: emails are written to disk, not sent',
+    );
+  }
+  const db = await openMigratedOrExit(config, logger);
+  const parts = compose(config, db, { logger });
+  const server = serve(
+    { fetch: parts.app.fetch, port: config.server.port, hostname: config.server.host },
+    (info) =>
+      logger.info({ port: info.port, database: db.label, publicUrl: parts.publicUrl }, 'concierge listening'),
+  );
+  const scheduler: Scheduler = startScheduler(parts.jobs, { logger, onRun: parts.metrics.jobRun });
+  const setupToken = await parts.issueSetupToken();
+  if (setupToken) {
+    logger.warn(
+      { setupUrl: `${parts.publicUrl}/setup?token=${setupToken}` },
+      'no administrator yet: open the setup link (valid 1 hour) to create one',
+    );
+    process.stdout.write(
+      `\nFirst run: create the administrator at ${parts.publicUrl}/setup?token=${setupToken}\n\n`,
+    );
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing requests in flight and the running job step');
+    const timer = setTimeout(() => {
+      logger.error('grace period over; exiting');
+      process.exit(1);
+    }, config.server.shutdownGraceMs);
+    timer.unref();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await scheduler.stop();
+    parts.transport.close();
+    await db.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+if (import.meta.main) await startServer();

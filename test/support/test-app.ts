@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll } from 'vitest';
+import type { Dialect } from '../../src/adapters/db/database.js';
+import { parseConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import type { Clock } from '../../src/domain/shared/clock.js';
+import { compose } from '../../src/main.js';
+import { freshDatabase } from './databases.js';
+
+export const testOrigin = 'http://concierge.test';
+
+/** A whole Concierge (real adapters, a fresh database) for `app.request()` tests. */
+export async function testApp(
+  options: { engine?: Dialect; config?: Record<string, unknown>; clock?: Clock } = {},
+) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'concierge-app-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const db = await freshDatabase(options.engine ?? 'sqlite');
+  const config: Config = parseConfig({
+    dataDir,
+    server: { publicUrl: testOrigin },
+    database: { url: db.url },
+    logging: { level: 'silent' },
+    mail: { outbox: { maxAttempts: 3 } },
+    ...options.config,
+  });
+  const logger = pino({ level: 'silent' });
+  const parts = compose(config, db, { logger, ...(options.clock ? { clock: options.clock } : {}) });
+  return { ...parts, db, config, dataDir, request: jsonRequester(parts.app) };
+}
+
+type Fetchable = { request: (path: string, init?: RequestInit) => Response | Promise<Response> };
+
+/** `request(method, path, body?, headers?)` sending JSON with the service's own Origin. */
+export function jsonRequester(app: Fetchable) {
+  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const init: RequestInit = { method, headers: { origin: testOrigin, ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+    }
+    const res = await app.request(`${testOrigin}${path}`, init);
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary response bodies
+    return { status: res.status, headers: res.headers, text, json: json as any };
+  };
+}
