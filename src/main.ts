@@ -22,6 +22,7 @@ import {
   setupOpen,
 } from './domain/accounts/first-admin.js';
 import { defaultPasswordPolicy } from './domain/auth/password-policy.js';
+import { validateSessionToken } from './domain/auth/sessions.js';
 import type { MailTransport } from './domain/mail/deliver-outbox.js';
 import { type Clock, systemClock } from './domain/shared/clock.js';
 import { createApp } from './http/app.js';
@@ -85,6 +86,21 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
     logger,
     metrics,
     readiness,
+    authenticator: {
+      async session(token) {
+        const found = await validateSessionToken({ sessions: stores.sessions, clock }, token);
+        if (!found) return null;
+        const { user, session } = found;
+        return {
+          user: { id: user.id, username: user.username, role: user.role },
+          via: 'session',
+          sessionId: session.id,
+          ...(found.renewed ? { renewedUntil: session.expiresAt } : {}),
+        };
+      },
+      // Personal API keys arrive with issue 5; until then a bearer credential is never valid here.
+      bearer: async () => null,
+    },
     setup: {
       isOpen: () => setupOpen(firstAdmin),
       complete: (token, input) => completeSetup(firstAdmin, token, input),

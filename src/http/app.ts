@@ -10,7 +10,9 @@ import type { Metrics } from '../adapters/metrics/metrics.js';
 import type { Config } from '../config/schema.js';
 import { DomainError } from '../domain/shared/errors.js';
 import type { AppEnv } from './app-env.js';
+import { type Authenticator, authenticate } from './middleware/authenticate.js';
 import { bodyLimitProblem } from './middleware/body-limit.js';
+import { csrfOrigin } from './middleware/csrf-origin.js';
 import { requestLog } from './middleware/request-log.js';
 import { problem, statusFor } from './problem.js';
 import { assetsRoutes } from './routes/assets/assets-routes.js';
@@ -25,6 +27,7 @@ export interface HttpDeps {
   readonly metrics: Metrics;
   readonly readiness: Readiness;
   readonly setup: SetupService;
+  readonly authenticator: Authenticator;
 }
 
 /** Builds the Hono application: middleware, every feature's routes, errors as problem+json. */
@@ -46,6 +49,10 @@ export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
     }),
   );
   app.use(bodyLimitProblem(deps.config.server.bodyLimitBytes));
+  app.use(csrfOrigin(deps.config.server.publicUrl));
+  app.use(
+    authenticate({ authenticator: deps.authenticator, secureCookie: isHttps(deps.config.server.publicUrl) }),
+  );
 
   app.route('/', healthRoutes({ readiness: deps.readiness, metrics: deps.metrics }));
   app.route('/', assetsRoutes());
@@ -108,4 +115,9 @@ function methodProblem(c: Context<AppEnv>, methods: string[]) {
     detail: `${c.req.method} is not allowed on ${c.req.path}; use ${methods.join(', ')}.`,
     headers: { Allow: methods.join(', ') },
   });
+}
+
+/** Session cookies are Secure unless the service is reached over plain http (development). */
+export function isHttps(publicUrl: string): boolean {
+  return publicUrl.startsWith('https:');
 }

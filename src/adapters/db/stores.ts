@@ -2,6 +2,7 @@ import type { Clock } from '../../domain/shared/clock.js';
 import type { Transact } from '../../domain/shared/transaction.js';
 import type { Db, Executor } from './database.js';
 import { outboxWriter, type RenderEmail } from './outbox-store.js';
+import { sessionsStore } from './sessions-store.js';
 import { oneTimeTokenStore } from './tokens-store.js';
 import { usersStore } from './users-store.js';
 
@@ -9,6 +10,7 @@ import { usersStore } from './users-store.js';
 export function storesFor(executor: Executor, render: RenderEmail, clock: Clock) {
   return {
     users: usersStore(executor),
+    sessions: sessionsStore(executor),
     tokens: oneTimeTokenStore(executor),
     outbox: outboxWriter(executor, render, clock),
   };
