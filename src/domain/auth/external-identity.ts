@@ -1,0 +1,26 @@
+/**
+ * One normalised identity, whichever system proved it. An external account is keyed by provider +
+ * issuer + subject, never by email.
+ */
+export interface ExternalIdentity {
+  readonly providerId: string;
+  /** The directory's base or the OIDC issuer URL: with `subject`, the stable key of the account. */
+  readonly issuer: string;
+  /** LDAP entryUUID (or DN when absent); OIDC `sub`. */
+  readonly subject: string;
+  readonly username: string;
+  readonly email: string;
+  readonly emailVerified: boolean;
+  readonly firstName: string;
+  readonly lastName: string;
+}
+
+/**
+ * A provider that checks a username-or-email and password itself (LDAP). Returns null for wrong
+ * credentials or an unknown identifier; throws DomainError `provider_unavailable` when it cannot be reached.
+ */
+export interface PasswordProvider {
+  readonly id: string;
+  readonly displayName: string;
+  verify(identifier: string, password: string): Promise<ExternalIdentity | null>;
+}
