@@ -1,4 +1,3 @@
-import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -16,6 +15,7 @@ import { csrfOrigin } from './middleware/csrf-origin.js';
 import { requestLog } from './middleware/request-log.js';
 import { problem, statusFor } from './problem.js';
 import { assetsRoutes } from './routes/assets/assets-routes.js';
+import { docsRoutes } from './routes/docs/docs-routes.js';
 import { healthRoutes, type Readiness } from './routes/health/health-routes.js';
 import { type SetupService, setupRoutes } from './routes/setup/setup-routes.js';
 import { validationHook } from './validation.js';
@@ -67,7 +67,7 @@ export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
         'Accounts, sign-in providers and notifications. Errors are application/problem+json with a stable `code`.',
     },
   });
-  app.get('/api/docs', swaggerUI({ url: '/api/v1/openapi.json', title: 'Concierge API' }));
+  app.route('/', docsRoutes());
 
   app.notFound((c) =>
     problem(c, {
