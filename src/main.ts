@@ -3,17 +3,27 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { createRenderer } from '../emails/render.js';
+import { fileAvatarStore } from './adapters/avatars/file-avatar-store.js';
+import { sharpAvatarProcessor } from './adapters/avatars/sharp-processor.js';
 import { type Db, openDatabase } from './adapters/db/database.js';
 import { migrateToLatest, pendingMigrations } from './adapters/db/migrate.js';
 import { outboxDepth, outboxQueue } from './adapters/db/outbox-store.js';
-import { storesFor, transactor } from './adapters/db/stores.js';
+import { serializedTransactor, storesFor, transactor } from './adapters/db/stores.js';
+import { purgeThrottle } from './adapters/db/throttle-store.js';
 import { createLogger } from './adapters/logging/logger.js';
 import { fileTransport } from './adapters/mail/file-transport.js';
 import { smtpTransport } from './adapters/mail/smtp-transport.js';
 import { createMetrics } from './adapters/metrics/metrics.js';
 import { argon2Hasher } from './adapters/passwords/argon2-hasher.js';
+import { composeAccounts, passwordPolicyFrom } from './compose-accounts.js';
+import { composeDigests } from './compose-digests.js';
+import { composeIdentity, providerProblem } from './compose-identity.js';
+import { composeNotifications } from './compose-notifications.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
+import { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from './domain/accounts/api-keys.js';
+import { introspectToken } from './domain/accounts/api-keys-introspect.js';
+import { type AvatarDeps, removeAvatar, setAvatar } from './domain/accounts/avatars.js';
 import { type CreateUserDeps, createLocalUser, type NewUserInput } from './domain/accounts/create-user.js';
 import {
   completeSetup,
@@ -21,13 +31,13 @@ import {
   issueSetupToken,
   setupOpen,
 } from './domain/accounts/first-admin.js';
-import { defaultPasswordPolicy } from './domain/auth/password-policy.js';
 import { validateSessionToken } from './domain/auth/sessions.js';
 import type { MailTransport } from './domain/mail/deliver-outbox.js';
 import { type Clock, systemClock } from './domain/shared/clock.js';
 import { createApp } from './http/app.js';
 import { outboxJob } from './jobs/outbox-job.js';
 import { type Scheduler, startScheduler } from './jobs/scheduler.js';
+import { throttlePurgeJob } from './jobs/throttle-purge-job.js';
 
 export interface ComposeOptions {
   readonly logger?: Logger;
@@ -49,10 +59,16 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
   const userDeps: CreateUserDeps = {
     hasher,
     clock,
-    passwordPolicy: defaultPasswordPolicy,
+    passwordPolicy: passwordPolicyFrom(config),
     localProviderId: localProvider?.id ?? 'local',
   };
-  const firstAdmin: FirstAdminDeps = { ...userDeps, admins: stores.users, transact, publicUrl };
+  // Serialised: two setup links used at once must not create two first administrators.
+  const firstAdmin: FirstAdminDeps = {
+    ...userDeps,
+    admins: stores.users,
+    transact: serializedTransactor(db, render, clock, 'concierge:first-admin'),
+    publicUrl,
+  };
   const metrics = createMetrics({ outboxDepth: () => outboxDepth(db), defaults: true });
   const messageIdDomain = new URL(publicUrl).hostname;
   const transport =
@@ -81,8 +97,49 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
     }
   };
 
+  const apiKeyDeps = { apiKeys: stores.apiKeys, sessions: stores.sessions, clock };
+  const avatarDeps: AvatarDeps = {
+    processor: sharpAvatarProcessor(),
+    files: fileAvatarStore(join(config.dataDir, 'avatars')),
+    clock,
+    transact,
+  };
+
+  // Sign-in providers from configuration; a misconfigured one throws here and stops the boot.
+  const identity = composeIdentity({ config, stores, transact, clock, logger, publicUrl });
+  const accounts = composeAccounts({
+    config,
+    stores,
+    transact,
+    hasher,
+    clock,
+    publicUrl,
+    userDeps,
+    passwordProviders: identity.passwordProviders,
+    resolveExternal: identity.resolveExternal,
+    directoryPassword: (user) => identity.directoryPassword(user),
+    reportError: (err, what) => logger.error({ err }, `could not queue the ${what}`),
+  });
+
+  const notifications = composeNotifications({ config, db, stores, transact, render, clock, publicUrl });
+  const digests = composeDigests({
+    db,
+    render,
+    clock,
+    logger,
+    catalog: notifications.catalog,
+    signer: notifications.signer,
+    defaults: config.notifications.digest,
+    publicUrl,
+    listIdDomain: config.notifications.listIdDomain ?? new URL(publicUrl).hostname,
+    owner: `${process.pid}-${randomUUID()}`,
+  });
+
   const app = createApp({
     config,
+    oidc: identity.oidc,
+    notifications,
+    digests,
     logger,
     metrics,
     readiness,
@@ -98,9 +155,27 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
           ...(found.renewed ? { renewedUntil: session.expiresAt } : {}),
         };
       },
-      // Personal API keys arrive with issue 5; until then a bearer credential is never valid here.
-      bearer: async () => null,
+      async bearer(token, meta) {
+        const found = await authenticateApiKey(apiKeyDeps, token, meta);
+        if (found === null || 'failure' in found) return found;
+        const { id, username, role } = found.user;
+        return { user: { id, username, role }, via: 'api-key' };
+      },
     },
+    apiKeys: {
+      list: (userId) => listApiKeys(apiKeyDeps, userId),
+      create: (userId, input, meta) => createApiKey({ clock, publicUrl, transact }, userId, input, meta),
+      revoke: (userId, id) => revokeApiKey(apiKeyDeps, userId, id),
+      preferences: async (userId) => (await stores.users.findById(userId))?.preferences ?? null,
+      now: clock,
+    },
+    avatars: {
+      set: (userId, bytes) => setAvatar(avatarDeps, userId, bytes),
+      remove: (userId) => removeAvatar(avatarDeps, userId),
+      read: (file) => avatarDeps.files.read(file),
+    },
+    introspect: (token, meta) => introspectToken(apiKeyDeps, token, meta),
+    accounts,
     setup: {
       isOpen: () => setupOpen(firstAdmin),
       complete: (token, input) => completeSetup(firstAdmin, token, input),
@@ -111,11 +186,14 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
     app,
     logger,
     metrics,
-    jobs: [outbox],
+    jobs: [outbox, digests.job, throttlePurgeJob((now, idle) => purgeThrottle(db.kysely, now, idle), clock)],
     outbox,
     transport,
+    notifications,
+    digests,
     issueSetupToken: () => issueSetupToken(firstAdmin),
     createUser: (input: NewUserInput) => createLocalUser({ ...userDeps, transact }, input),
+    accounts,
     publicUrl,
   };
 }
@@ -151,6 +229,11 @@ export async function openMigratedOrExit(config: Config, logger: Logger): Promis
 /** `npm start`: serve HTTP, run the jobs, stop cleanly on SIGTERM/SIGINT. */
 export async function startServer(): Promise<void> {
   const config = loadConfigOrExit();
+  const badProvider = providerProblem(config);
+  if (badProvider) {
+    process.stderr.write(`concierge: invalid configuration:\n  ${badProvider}\n`);
+    process.exit(1);
+  }
   const logger = createLogger(config.logging.level);
   if (config.mail.transport === 'file') {
     logger.warn(

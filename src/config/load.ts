@@ -15,9 +15,10 @@ export class ConfigError extends Error {
 export const defaultConfigPath = fileURLToPath(new URL('../../config/default.yaml', resolveRoot()));
 
 function resolveRoot(): string {
-  // Compiled files live one folder deeper (dist/src/config) than the sources (src/config).
+  // Compiled files live one folder deeper (dist/src/config) than the sources (src/config): resolve
+  // from one folder up so that the same relative path reaches <root>/config.
   const here = import.meta.url;
-  return here.includes('/dist/src/') ? new URL('../../', here).href : here;
+  return here.includes('/dist/src/') ? new URL('../', here).href : here;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;

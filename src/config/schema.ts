@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { notificationsSchema } from './notifications-schema.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
@@ -9,7 +10,99 @@ const localProvider = z.strictObject({
   displayName: z.string().min(1).max(80).default('Concierge account'),
 });
 
-export const providerSchema = z.discriminatedUnion('kind', [localProvider]);
+// Sign-in policy shared by external providers: who may get an account on first sign-in, and whether an
+// existing account may be linked by its (verified) email address.
+const externalPolicy = {
+  /** Free text users are told to contact about their password, e.g. "IT helpdesk, it@studio.example". */
+  contact: z.string().min(1).max(200).optional(),
+  /** First sign-in creates the user: true, false, or only for these email domains. */
+  autoCreate: z.union([z.boolean(), z.array(z.string().min(1).max(253)).min(1)]).optional(),
+  /** Attach a first sign-in to an existing user with the same verified email address. */
+  linkByEmail: z.boolean().default(false),
+};
+
+const ldapProvider = z.strictObject({
+  id: localProvider.shape.id,
+  kind: z.literal('ldap'),
+  displayName: z.string().min(1).max(80).default('Directory'),
+  url: z.string().regex(/^ldaps?:\/\/[^/\s]+\/?$/, 'expected ldap://host:port or ldaps://host:port'),
+  /** Upgrade an ldap:// connection with StartTLS before any bind. */
+  startTls: z.boolean().default(false),
+  tls: z
+    .strictObject({
+      /** PEM file of the CA that signed the directory's certificate (default: the system's CAs). */
+      caFile: z.string().min(1).optional(),
+      /** Server name to expect in the certificate when it differs from the URL's host. */
+      servername: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  bindDn: z.string().min(1),
+  bindPassword: z.string().min(1),
+  userBase: z.string().min(1),
+  userFilter: z
+    .string()
+    .default('(|(uid={identifier})(mail={identifier}))')
+    .refine((f) => f.includes('{identifier}') && f.startsWith('(') && f.endsWith(')'), {
+      message: 'expected an LDAP filter in parentheses containing {identifier}',
+    }),
+  attributes: z
+    .strictObject({
+      username: z.string().min(1).default('uid'),
+      firstName: z.string().min(1).default('givenName'),
+      lastName: z.string().min(1).default('sn'),
+      email: z.string().min(1).default('mail'),
+      /** Stable id of an entry; the DN is used where the directory has none. */
+      subject: z.string().min(1).default('entryUUID'),
+    })
+    .prefault({}),
+  /** Only members of this group may sign in. */
+  group: z
+    .strictObject({
+      dn: z.string().min(1),
+      /** member/uniqueMember hold the user's DN; memberUid holds the username. */
+      memberAttribute: z.string().min(1).default('member'),
+    })
+    .optional(),
+  /** contact-admin: passwords change only in the directory; directory: changed here through RFC 3062. */
+  passwords: z.enum(['contact-admin', 'directory']).default('contact-admin'),
+  connectTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
+  timeoutMs: z.number().int().min(100).max(60_000).default(5000),
+  ...externalPolicy,
+});
+
+const oidcProvider = z
+  .strictObject({
+    id: localProvider.shape.id,
+    kind: z.literal('oidc'),
+    /** google: issuer https://accounts.google.com, domain checks against the `hd` claim. */
+    preset: z.literal('google').optional(),
+    displayName: z.string().min(1).max(80).optional(),
+    issuer: httpUrl.optional(),
+    clientId: z.string().min(1),
+    clientSecret: z.string().min(1).optional(),
+    scopes: z.array(z.string().min(1)).default(['openid', 'email', 'profile']),
+    /** Only accounts of these domains may sign in (Google: the ID token's `hd` claim, else the email's domain). */
+    allowedDomains: z.array(z.string().min(1).max(253)).min(1).optional(),
+    timeoutMs: z.number().int().min(100).max(60_000).default(10_000),
+    ...externalPolicy,
+  })
+  .refine((p) => p.preset === 'google' || p.issuer !== undefined, {
+    message: 'set issuer (or preset: google)',
+    path: ['issuer'],
+  });
+
+export const providerSchema = z.discriminatedUnion('kind', [localProvider, ldapProvider, oidcProvider]);
+
+/** N attempts within a window lock the key for a while. */
+function throttleRule(defaults: { maxAttempts: number; windowMinutes: number; lockMinutes: number }) {
+  return z
+    .strictObject({
+      maxAttempts: z.number().int().min(1).max(10_000).default(defaults.maxAttempts),
+      windowMinutes: z.number().int().min(1).max(1440).default(defaults.windowMinutes),
+      lockMinutes: z.number().int().min(1).max(1440).default(defaults.lockMinutes),
+    })
+    .prefault({});
+}
 
 export const configSchema = z
   .strictObject({
@@ -48,6 +141,31 @@ export const configSchema = z
     support: z
       .strictObject({ contact: z.string().min(1).max(200).default('your system administrator') })
       .prefault({}),
+    /** Local accounts: password policy and sign-in / password-reset throttling (see README "Accounts"). */
+    auth: z
+      .strictObject({
+        password: z
+          .strictObject({
+            minLength: z.number().int().min(8, 'never below 8').max(256).default(12),
+            maxLength: z.number().int().min(8).max(1024).default(256),
+            /** zxcvbn-ts score a new password must reach: 0 (anything) … 4 (very strong). */
+            minStrength: z.number().int().min(0).max(4).default(3),
+          })
+          .prefault({})
+          .refine((p) => p.maxLength >= p.minLength, {
+            message: 'maxLength must be at least minLength',
+            path: ['maxLength'],
+          }),
+        throttle: z
+          .strictObject({
+            account: throttleRule({ maxAttempts: 10, windowMinutes: 10, lockMinutes: 10 }),
+            ip: throttleRule({ maxAttempts: 50, windowMinutes: 10, lockMinutes: 10 }),
+            resetAccount: throttleRule({ maxAttempts: 3, windowMinutes: 60, lockMinutes: 60 }),
+            resetIp: throttleRule({ maxAttempts: 20, windowMinutes: 60, lockMinutes: 60 }),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
     providers: z
       .array(providerSchema)
       .min(1, 'configure at least one sign-in provider')
@@ -78,6 +196,7 @@ export const configSchema = z
         path: ['smtp'],
       }),
     serviceTokens: z.array(z.string().min(32, 'a service token needs at least 32 characters')).default([]),
+    notifications: notificationsSchema,
   })
   .transform((c) => ({
     ...c,

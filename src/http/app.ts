@@ -6,6 +6,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import type { Metrics } from '../adapters/metrics/metrics.js';
+import type { AccountsService } from '../compose-accounts.js';
 import type { Config } from '../config/schema.js';
 import { DomainError } from '../domain/shared/errors.js';
 import type { AppEnv } from './app-env.js';
@@ -14,9 +15,20 @@ import { bodyLimitProblem } from './middleware/body-limit.js';
 import { csrfOrigin } from './middleware/csrf-origin.js';
 import { requestLog } from './middleware/request-log.js';
 import { problem, statusFor } from './problem.js';
+import { accountPages } from './routes/account-pages/account-pages.js';
+import { adminUsersRoutes } from './routes/admin/admin-users-routes.js';
+import { type ApiKeysService, apiKeysRoutes } from './routes/api-keys/api-keys-routes.js';
 import { assetsRoutes } from './routes/assets/assets-routes.js';
+import { authRoutes } from './routes/auth/auth-routes.js';
+import { AVATAR_UPLOAD_PATH, type AvatarService, avatarRoutes } from './routes/avatars/avatar-routes.js';
+import { type DigestService, digestRoutes } from './routes/digest/digest-routes.js';
 import { docsRoutes } from './routes/docs/docs-routes.js';
 import { healthRoutes, type Readiness } from './routes/health/health-routes.js';
+import { type IntrospectService, introspectRoutes } from './routes/introspect/introspect-routes.js';
+import { meRoutes } from './routes/me/me-routes.js';
+import { notificationsRoutes } from './routes/notifications/notifications-routes.js';
+import type { NotificationsService } from './routes/notifications/service.js';
+import { type OidcSignInService, oidcRoutes } from './routes/oidc/oidc-routes.js';
 import { type SetupService, setupRoutes } from './routes/setup/setup-routes.js';
 import { validationHook } from './validation.js';
 
@@ -28,6 +40,14 @@ export interface HttpDeps {
   readonly readiness: Readiness;
   readonly setup: SetupService;
   readonly authenticator: Authenticator;
+  readonly accounts: AccountsService;
+  /** OpenID Connect sign-in (browser redirects). */
+  readonly oidc: OidcSignInService;
+  readonly apiKeys: ApiKeysService;
+  readonly avatars: AvatarService;
+  readonly introspect: IntrospectService;
+  readonly notifications: NotificationsService;
+  readonly digests: DigestService;
 }
 
 /** Builds the Hono application: middleware, every feature's routes, errors as problem+json. */
@@ -48,15 +68,62 @@ export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
       },
     }),
   );
-  app.use(bodyLimitProblem(deps.config.server.bodyLimitBytes));
+  // The avatar upload is exempt: it counts its own 10 MiB limit while streaming (avatars/upload-limit.ts).
+  // Requests without a body, or with a declared length within the limit (Node's parser holds the body to
+  // it), pass without hono's bodyLimit, which reads `c.req.raw.body` and so turns every request into a
+  // full fetch Request (~50 µs each); the answer is the same.
+  const maxBody = deps.config.server.bodyLimitBytes;
+  const bodyLimit = bodyLimitProblem(maxBody);
+  app.use(function bodyLimitExceptAvatar(c, next) {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    if (c.req.method === 'PUT' && c.req.path === AVATAR_UPLOAD_PATH) return next();
+    const length = c.req.header('content-length');
+    const declared = length !== undefined && c.req.header('transfer-encoding') === undefined;
+    return declared && Number(length) <= maxBody ? next() : bodyLimit(c, next);
+  });
   app.use(csrfOrigin(deps.config.server.publicUrl));
   app.use(
-    authenticate({ authenticator: deps.authenticator, secureCookie: isHttps(deps.config.server.publicUrl) }),
+    authenticate({
+      authenticator: deps.authenticator,
+      secureCookie: isHttps(deps.config.server.publicUrl),
+      trustProxy: deps.config.server.trustProxy,
+    }),
   );
 
   app.route('/', healthRoutes({ readiness: deps.readiness, metrics: deps.metrics }));
   app.route('/', assetsRoutes());
   app.route('/', setupRoutes({ setup: deps.setup }));
+  const secureCookie = isHttps(deps.config.server.publicUrl);
+  const trust = deps.config.server.trustProxy;
+  app.route('/', authRoutes({ accounts: deps.accounts, secureCookie, trustProxy: trust }));
+  app.route(
+    '/',
+    oidcRoutes({
+      oidc: deps.oidc,
+      publicUrl: deps.config.server.publicUrl.replace(/\/$/, ''),
+      secureCookie,
+      trustProxy: trust,
+    }),
+  );
+  app.route('/', meRoutes({ accounts: deps.accounts }));
+  app.route('/', adminUsersRoutes({ accounts: deps.accounts }));
+  app.route('/', accountPages({ accounts: deps.accounts }));
+  const { trustProxy } = deps.config.server;
+  app.route('/', apiKeysRoutes({ apiKeys: deps.apiKeys, trustProxy }));
+  app.route('/', avatarRoutes({ avatars: deps.avatars }));
+  app.route(
+    '/',
+    introspectRoutes({ introspect: deps.introspect, serviceTokens: deps.config.serviceTokens, trustProxy }),
+  );
+  app.route(
+    '/',
+    notificationsRoutes({
+      notifications: deps.notifications,
+      serviceTokens: deps.config.serviceTokens,
+      digests: deps.digests,
+    }),
+  );
+  app.route('/', digestRoutes({ digests: deps.digests }));
 
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',

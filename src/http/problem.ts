@@ -15,6 +15,7 @@ const statusByCode: Record<ErrorCode, ContentfulStatusCode> = {
   password_managed_externally: 409,
   field_managed_externally: 409,
   notification_locked: 409,
+  idempotency_conflict: 409,
   unauthenticated: 401,
   invalid_credentials: 401,
   forbidden: 403,
@@ -24,6 +25,13 @@ const statusByCode: Record<ErrorCode, ContentfulStatusCode> = {
   too_many_requests: 429,
   provider_unavailable: 503,
   unavailable: 503,
+  account_disabled: 403,
+  current_password_incorrect: 400,
+  token_invalid: 400,
+  last_admin: 409,
+  invalid_image: 400,
+  image_too_large: 413,
+  unsupported_media_type: 415,
 };
 
 export function statusFor(code: ErrorCode): ContentfulStatusCode {
@@ -63,10 +71,8 @@ export function problem(c: Context, p: ProblemInput): Response {
     ...(p.issues && p.issues.length > 0 ? { issues: p.issues } : {}),
     requestId: c.get('requestId' as never) as string | undefined,
   };
-  return new Response(JSON.stringify(body), {
-    status: p.status,
-    headers: { 'content-type': 'application/problem+json', ...p.headers },
-  });
+  // Through the context, so headers set earlier by middleware (X-Request-Id) stay on the answer.
+  return c.body(JSON.stringify(body), p.status, { 'content-type': 'application/problem+json', ...p.headers });
 }
 
 /** Schema of a problem body, for the OpenAPI document. */

@@ -18,10 +18,12 @@ export function outboxJob(deps: {
   batchSize: number;
   maxAttempts: number;
   maxBatches?: number;
-}): Job & { runOnce(): Promise<DeliveryReport> } {
-  const runOnce = async (): Promise<DeliveryReport> => {
+}): Job & { runOnce(stopping?: AbortSignal): Promise<DeliveryReport> } {
+  const runOnce = async (stopping?: AbortSignal): Promise<DeliveryReport> => {
     const total = { sent: 0, retried: 0, dead: 0 };
     for (let i = 0; i < (deps.maxBatches ?? 20); i++) {
+      // On shutdown the batch in hand is finished and settled; the rest waits for the next start.
+      if (i > 0 && stopping?.aborted) break;
       const report = await deliverOutbox(deps, { batchSize: deps.batchSize, maxAttempts: deps.maxAttempts });
       total.sent += report.sent;
       total.retried += report.retried;
@@ -37,8 +39,8 @@ export function outboxJob(deps: {
   return {
     name: 'outbox',
     schedule: deps.schedule,
-    run: async () => {
-      await runOnce();
+    run: async (stopping) => {
+      await runOnce(stopping);
     },
     runOnce,
   };

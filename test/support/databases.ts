@@ -2,36 +2,40 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll } from 'vitest';
 import { type Db, type Dialect, openDatabase } from '../../src/adapters/db/database.js';
 import { migrateToLatest } from '../../src/adapters/db/migrate.js';
+import { cleanup } from './cleanup.js';
 import { postgresAdminUrl } from './global-setup.js';
 
 /** Both engines; store suites run `describe.each(engines)`. */
 export const engines: readonly Dialect[] = ['sqlite', 'postgres'];
 
 /**
- * A fresh, migrated database of the given engine, dropped after the test file: a libsql file in a
- * temporary folder, or a throwaway PostgreSQL database on the local server.
+ * A fresh database of the given engine, migrated unless `migrate: false`, dropped after the test file: a libsql file in a
+ * temporary folder, or a throwaway PostgreSQL database on the local server. Called inside a test, it is
+ * dropped when that test ends (see cleanup.ts).
  */
-export async function freshDatabase(engine: Dialect): Promise<Db & { url: string }> {
+export async function freshDatabase(
+  engine: Dialect,
+  options: { migrate?: boolean } = {},
+): Promise<Db & { url: string }> {
   const url = engine === 'sqlite' ? sqliteUrl() : await postgresDatabase();
   const db = await openDatabase(url, { poolSize: 5 });
-  await migrateToLatest(db);
-  afterAll(() => db.close());
+  if (options.migrate !== false) await migrateToLatest(db);
+  cleanup(() => db.close());
   return Object.assign(db, { url });
 }
 
 function sqliteUrl(): string {
   const dir = mkdtempSync(join(tmpdir(), 'concierge-test-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  cleanup(() => rmSync(dir, { recursive: true, force: true }));
   return `file:${join(dir, 'concierge.db')}`;
 }
 
 async function postgresDatabase(): Promise<string> {
   const name = `concierge_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   await adminQuery(`create database ${name}`);
-  afterAll(() => adminQuery(`drop database if exists ${name} with (force)`));
+  cleanup(() => adminQuery(`drop database if exists ${name} with (force)`));
   const url = new URL(postgresAdminUrl);
   url.pathname = `/${name}`;
   return url.toString();

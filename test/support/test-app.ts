@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { afterAll } from 'vitest';
 import type { Dialect } from '../../src/adapters/db/database.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import type { Clock } from '../../src/domain/shared/clock.js';
 import { compose } from '../../src/main.js';
+import { cleanup } from './cleanup.js';
 import { freshDatabase } from './databases.js';
 
 export const testOrigin = 'http://concierge.test';
@@ -17,7 +17,7 @@ export async function testApp(
   options: { engine?: Dialect; config?: Record<string, unknown>; clock?: Clock } = {},
 ) {
   const dataDir = mkdtempSync(join(tmpdir(), 'concierge-app-'));
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  cleanup(() => rmSync(dataDir, { recursive: true, force: true }));
   const db = await freshDatabase(options.engine ?? 'sqlite');
   const config: Config = parseConfig({
     dataDir,
@@ -29,6 +29,8 @@ export async function testApp(
   });
   const logger = pino({ level: 'silent' });
   const parts = compose(config, db, { logger, ...(options.clock ? { clock: options.clock } : {}) });
+  // Ends the SMTP pool's connections (mail.transport: smtp) with the test or file.
+  cleanup(() => parts.transport.close());
   return { ...parts, db, config, dataDir, request: jsonRequester(parts.app) };
 }
 

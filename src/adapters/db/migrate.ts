@@ -1,11 +1,21 @@
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import type { Db } from './database.js';
 import { foundation } from './migrations/0001-foundation.js';
+import { accounts } from './migrations/0002-accounts.js';
+import { apiKeysAvatars } from './migrations/0003-api-keys-avatars.js';
+import { notifications } from './migrations/0004-notifications.js';
+import { identity } from './migrations/0005-identity.js';
+import { digests } from './migrations/0006-digests.js';
 
 // Every migration, in order. Names never change once released; add a new file for each change.
 function allMigrations(db: Db): Record<string, Migration> {
   return {
     '0001-foundation': foundation(db.dialect),
+    '0002-accounts': accounts(db.dialect),
+    '0003-api-keys-avatars': apiKeysAvatars(db.dialect),
+    '0004-notifications': notifications(db.dialect),
+    '0005-identity': identity(db.dialect),
+    '0006-digests': digests(db.dialect),
   };
 }
 

@@ -1,4 +1,8 @@
 import type { Generated } from 'kysely';
+import type { AccountTables } from './account-tables.js';
+import type { DigestTables } from './digest-tables.js';
+import type { IdentityTables } from './identity-tables.js';
+import type { NotificationTables } from './notification-tables.js';
 
 // Portable column conventions: ids are text; times are epoch milliseconds (bigint on PostgreSQL,
 // integer on SQLite, read back as numbers); booleans are integers 0/1; JSON is text.
@@ -70,10 +74,26 @@ export interface OutboxTable {
   sent_at: number | null;
 }
 
-export interface Tables {
+export interface ApiKeysTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** the first characters of the key, shown in lists */
+  prefix: string;
+  /** SHA-256 (hex) of the key; the key itself is never stored */
+  key_hash: string;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  last_used_ip: string | null;
+  revoked_at: number | null;
+}
+
+export interface Tables extends NotificationTables, AccountTables, IdentityTables, DigestTables {
   users: UsersTable;
   password_credentials: PasswordCredentialsTable;
   sessions: SessionsTable;
   one_time_tokens: OneTimeTokensTable;
   outbox: OutboxTable;
+  api_keys: ApiKeysTable;
 }

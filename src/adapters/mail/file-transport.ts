@@ -16,7 +16,11 @@ export function fileTransport(options: {
   let ready: Promise<unknown> | undefined;
   return {
     async send(email) {
-      ready ??= mkdir(options.dir, { recursive: true });
+      // A failed mkdir (permissions fixed later) must not fail every later send: forget it and retry.
+      ready ??= mkdir(options.dir, { recursive: true }).catch((error: unknown) => {
+        ready = undefined;
+        throw error;
+      });
       await ready;
       const info = await transporter.sendMail(toMessage(email, options.from, options.messageIdDomain));
       await writeFile(join(options.dir, `${email.id}.eml`), info.message as Buffer);

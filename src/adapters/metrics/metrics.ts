@@ -28,7 +28,8 @@ export function createMetrics(options: { outboxDepth: () => Promise<number>; def
     help: 'Emails waiting in the outbox',
     registers: [registry],
     async collect() {
-      this.set(await options.outboxDepth());
+      // A database outage must not fail the whole scrape (the other metrics matter most then): NaN = unknown.
+      this.set(await options.outboxDepth().catch(() => Number.NaN));
     },
   });
   return {

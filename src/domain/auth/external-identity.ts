@@ -13,6 +13,8 @@ export interface ExternalIdentity {
   readonly emailVerified: boolean;
   readonly firstName: string;
   readonly lastName: string;
+  /** The organisation's domain the provider vouches for (Google's `hd` claim), for per-domain policy. */
+  readonly domain?: string;
 }
 
 /**

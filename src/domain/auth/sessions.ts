@@ -28,6 +28,8 @@ export interface SessionStore {
   delete(id: string): Promise<void>;
   /** Ends every session of the user except `keepId`. */
   deleteAllForUser(userId: string, keepId?: string): Promise<void>;
+  /** The user's unexpired sessions, most recently seen first. */
+  listForUser(userId: string, now: Date): Promise<Session[]>;
 }
 
 /** Starts a session; returns the token for the cookie (shown to nobody else, never stored). */

@@ -1,3 +1,8 @@
+import type { AccountEmailModel } from '../accounts/account-emails.js';
+import type { ApiKeyEmailModel } from '../accounts/api-keys.js';
+import type { DigestEmailModel } from '../notifications/digest-assembly.js';
+import type { NotificationEmailModel } from '../notifications/notification-email.js';
+
 /**
  * What the domain asks to be emailed: a template name and the plain data it needs. Rendering to
  * subject, HTML and text happens in `emails/`, when the email is written to the outbox.
@@ -8,7 +13,11 @@ export type EmailModel =
       readonly template: 'setup-complete';
       readonly data: { readonly username: string; readonly loginUrl: string };
     }
-  | { readonly template: 'test'; readonly data: { readonly message: string } };
+  | { readonly template: 'test'; readonly data: { readonly message: string } }
+  | AccountEmailModel
+  | ApiKeyEmailModel
+  | DigestEmailModel
+  | NotificationEmailModel;
 
 export type TemplateName = EmailModel['template'];
 

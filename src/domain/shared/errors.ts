@@ -22,7 +22,15 @@ export type ErrorCode =
   | 'field_managed_externally'
   | 'provider_unavailable'
   | 'notification_locked'
-  | 'unavailable';
+  | 'idempotency_conflict'
+  | 'unavailable'
+  | 'account_disabled'
+  | 'current_password_incorrect'
+  | 'token_invalid'
+  | 'last_admin'
+  | 'invalid_image'
+  | 'image_too_large'
+  | 'unsupported_media_type';
 
 export interface FieldIssue {
   /** Dotted path of the field in the request, e.g. `preferences.timeZone`. */

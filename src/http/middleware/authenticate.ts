@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv, AuthContext } from '../app-env.js';
+import { clientIp } from '../client-ip.js';
 import { problem } from '../problem.js';
 import { readSessionCookie, writeSessionCookie } from '../session-cookie.js';
 
@@ -11,8 +12,8 @@ export interface AuthFailure {
 export interface Authenticator {
   /** Resolves a session token; `renewedUntil` asks for a refreshed cookie. */
   session(token: string): Promise<(AuthContext & { renewedUntil?: Date }) | null>;
-  /** Resolves an `Authorization: Bearer` credential (personal API key). */
-  bearer(token: string): Promise<AuthContext | AuthFailure | null>;
+  /** Resolves an `Authorization: Bearer` credential (personal API key); `ip` is recorded as its last use. */
+  bearer(token: string, meta: { ip: string | null }): Promise<AuthContext | AuthFailure | null>;
 }
 
 /**
@@ -22,13 +23,15 @@ export interface Authenticator {
 export function authenticate(options: {
   authenticator: Authenticator;
   secureCookie: boolean;
+  trustProxy?: boolean;
 }): MiddlewareHandler<AppEnv> {
   return async function authenticate(c, next) {
     c.set('auth', undefined);
     const header = c.req.header('authorization');
     if (header !== undefined && c.req.path.startsWith('/api/v1/me')) {
       const match = /^Bearer\s+(\S{1,512})$/i.exec(header);
-      const result = match?.[1] ? await options.authenticator.bearer(match[1]) : null;
+      const ip = clientIp(c, options.trustProxy ?? false);
+      const result = match?.[1] ? await options.authenticator.bearer(match[1], { ip }) : null;
       if (result === null || 'failure' in result) {
         return problem(c, {
           status: 401,

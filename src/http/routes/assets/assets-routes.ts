@@ -1,10 +1,18 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../app-env.js';
+import { accountsScript } from '../../pages/scripts/accounts.js';
 import { setupScript } from '../../pages/scripts/setup.js';
+import { apiKeysScript } from '../api-keys/api-keys-script.js';
+import { avatarScript } from '../avatars/avatar-script.js';
+import { notificationsScript } from '../notifications/notifications-script.js';
 
 // Page scripts are served from our own origin so the CSP can forbid inline scripts. Features add theirs.
 const scripts: Record<string, string> = {
   'setup.js': setupScript,
+  'accounts.js': accountsScript,
+  'api-keys.js': apiKeysScript,
+  'avatar.js': avatarScript,
+  'notifications.js': notificationsScript,
 };
 
 /** GET /assets/{name}.js */

@@ -1,8 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { User } from '../../../domain/accounts/user.js';
+import { DomainError } from '../../../domain/shared/errors.js';
 import type { AppEnv } from '../../app-env.js';
 import { SetupPage } from '../../pages/setup-page.js';
-import { problemResponses } from '../../problem.js';
+import { problemResponses, statusFor } from '../../problem.js';
 
 export interface SetupService {
   isOpen(): Promise<boolean>;
@@ -50,6 +52,30 @@ export function setupRoutes(deps: { setup: SetupService }) {
     const token = c.req.query('token') ?? '';
     const open = await deps.setup.isOpen();
     return c.html(<SetupPage open={open} token={token} />, open ? 200 : 403);
+  });
+  // The same form without JavaScript: a plain form post, answered with the page (a refusal shown on it).
+  app.post('/setup', async (c) => {
+    const form: Record<string, unknown> = await c.req.parseBody().catch(() => ({}));
+    // Text fields only; an empty optional name is the same as none.
+    const input = Object.fromEntries(
+      Object.entries(form).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
+    );
+    const { password: _never, token = '', ...values } = input;
+    const page = (status: ContentfulStatusCode, error: string, open = true) =>
+      c.html(<SetupPage open={open} token={token} error={error} values={values} />, status);
+    const parsed = setupBody.safeParse(input);
+    if (!parsed.success) {
+      const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || 'form'))];
+      return page(400, `Check these fields: ${fields.join(', ')}.`);
+    }
+    try {
+      const { token: presented, ...user } = parsed.data;
+      const created = await deps.setup.complete(presented, user);
+      return c.html(<SetupPage open={false} token="" created={created.username} />, 201);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return page(statusFor(error.code), error.message, error.code !== 'setup_unavailable');
+    }
   });
   return app;
 }
