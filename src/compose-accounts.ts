@@ -1,0 +1,248 @@
+import type { Stores } from './adapters/db/stores.js';
+import type { Config } from './config/schema.js';
+import type { AccountStore, AccountTokenStore } from './domain/accounts/account-ports.js';
+import {
+  type AdminDeps,
+  type AdminUserPatch,
+  adminCreateUser,
+  adminSendReset,
+  adminUpdateUser,
+  getUser,
+  listUsers,
+} from './domain/accounts/admin-users.js';
+import type { CreateUserDeps, NewUserInput } from './domain/accounts/create-user.js';
+import { type EmailChangeDeps, undoEmailChange, verifyEmailChange } from './domain/accounts/email-change.js';
+import {
+  type ProfileDeps,
+  type ProfilePatch,
+  updateProfile,
+  userWithPendingEmail,
+} from './domain/accounts/update-profile.js';
+import type { User } from './domain/accounts/user.js';
+import { changePassword, type PasswordDeps } from './domain/auth/change-password.js';
+import { credentialPolicy, credentialsHelp, type ProviderInfo } from './domain/auth/credential-policy.js';
+import type { PasswordProvider } from './domain/auth/external-identity.js';
+import { endMySession, endOtherSessions, listMySessions } from './domain/auth/my-sessions.js';
+import type { PasswordHasher } from './domain/auth/password-hasher.js';
+import { describePolicy, type PasswordPolicy } from './domain/auth/password-policy.js';
+import { confirmPasswordReset, type ResetDeps, requestPasswordReset } from './domain/auth/password-reset.js';
+import { createSession, type SessionStore } from './domain/auth/sessions.js';
+import { type ExternalUserResolver, type SignInDeps, signIn } from './domain/auth/sign-in.js';
+import type { ThrottleRule, ThrottleStore } from './domain/auth/throttle.js';
+import type { Clock } from './domain/shared/clock.js';
+import { generateToken } from './domain/shared/tokens.js';
+import type { Transact } from './domain/shared/transaction.js';
+
+export interface AccountsWiring {
+  readonly config: Config;
+  readonly stores: Pick<Stores, 'accounts' | 'accountTokens' | 'throttle' | 'sessions'>;
+  readonly transact: Transact<Stores>;
+  readonly hasher: PasswordHasher;
+  readonly clock: Clock;
+  readonly publicUrl: string;
+  readonly userDeps: CreateUserDeps;
+  /** LDAP and the like (issue 4); empty until then. */
+  readonly passwordProviders: readonly PasswordProvider[];
+  readonly resolveExternal?: ExternalUserResolver;
+  /** The directory password change of `passwords: directory` users (identity issue). */
+  readonly directoryPassword?: PasswordDeps['directoryPassword'];
+  readonly reportError: (error: unknown, what: string) => void;
+}
+
+const minutes = (m: number) => m * 60_000;
+function rule(r: { maxAttempts: number; windowMinutes: number; lockMinutes: number }): ThrottleRule {
+  return { maxAttempts: r.maxAttempts, windowMs: minutes(r.windowMinutes), lockMs: minutes(r.lockMinutes) };
+}
+
+/** The password policy configured under `auth.password`. */
+export function passwordPolicyFrom(config: Config): PasswordPolicy {
+  const p = config.auth.password;
+  return { minLength: p.minLength, maxLength: p.maxLength, minStrength: p.minStrength };
+}
+
+/** Each configured provider as the credential policy sees it. */
+export function providerInfos(config: Config): ReadonlyMap<string, ProviderInfo> {
+  return new Map(
+    config.providers.map((p): [string, ProviderInfo] => {
+      // The same fallbacks as the OIDC adapter: Google's preset, else the issuer's host name.
+      const oidcName =
+        p.kind === 'oidc' ? (p.preset === 'google' ? 'Google' : new URL(p.issuer ?? 'x:').hostname) : '';
+      const displayName = p.displayName ?? (oidcName || p.id);
+      const contact = 'contact' in p ? p.contact : undefined;
+      const passwords = p.kind === 'ldap' ? { passwords: p.passwords } : {};
+      return [p.id, { id: p.id, kind: p.kind, displayName, ...(contact ? { contact } : {}), ...passwords }];
+    }),
+  );
+}
+
+/** Builds every account use case with its ports, for the HTTP routes and pages. */
+export function composeAccounts(w: AccountsWiring) {
+  const { config, stores, clock, publicUrl, hasher } = w;
+  const providers = providerInfos(config);
+  const providerOf = (id: string): ProviderInfo =>
+    providers.get(id) ?? { id, kind: 'unknown', displayName: id };
+  const capabilities = (user: User) => credentialPolicy(providerOf(user.providerId), config.support);
+  const policy = passwordPolicyFrom(config);
+  const t = config.auth.throttle;
+  const accountRule = rule(t.account);
+  let dummy: Promise<string> | undefined;
+  const dummyHash = () => {
+    dummy ??= hasher.hash(generateToken());
+    return dummy;
+  };
+  const tx = w.transact;
+  const signInDeps: SignInDeps = {
+    users: stores.accounts,
+    hasher,
+    clock,
+    throttle: stores.throttle,
+    rules: { account: accountRule, ip: rule(t.ip) },
+    passwordProviders: w.passwordProviders,
+    ...(w.resolveExternal ? { resolveExternal: w.resolveExternal } : {}),
+    isLocalProvider: (id) => providerOf(id).kind === 'local',
+    dummyHash,
+    transact: tx,
+    publicUrl,
+    reportError: w.reportError,
+  };
+  const passwordDeps: PasswordDeps = {
+    accounts: stores.accounts,
+    hasher,
+    policy,
+    clock,
+    capabilities,
+    throttle: stores.throttle,
+    accountRule,
+    transact: tx,
+    publicUrl,
+    ...(w.directoryPassword ? { directoryPassword: w.directoryPassword } : {}),
+  };
+  const resetDeps: ResetDeps = {
+    accounts: stores.accounts,
+    tokens: stores.accountTokens,
+    hasher,
+    policy,
+    clock,
+    capabilities,
+    throttle: stores.throttle,
+    rules: { account: rule(t.resetAccount), ip: rule(t.resetIp) },
+    transact: tx,
+    publicUrl,
+  };
+  const profileDeps: ProfileDeps = { ...passwordDeps, accounts: stores.accounts, capabilities, transact: tx };
+  const emailDeps: EmailChangeDeps = { clock, publicUrl, transact: tx };
+  const adminDeps: AdminDeps = {
+    ...w.userDeps,
+    passwordPolicy: policy,
+    accounts: stores.accounts,
+    capabilities,
+    transact: tx,
+    publicUrl,
+    clock,
+  };
+  const sessionDeps = { sessions: stores.sessions, clock };
+  const lookup = { accounts: stores.accounts, clock };
+
+  const me = async (user: User, pending?: string | null) => {
+    const provider = providerOf(user.providerId);
+    const caps = capabilities(user);
+    const help = credentialsHelp(caps);
+    return {
+      id: user.id,
+      username: user.username,
+      firstName: user.firstName,
+      lastName: user.lastName,
+      email: user.email,
+      pendingEmail:
+        pending !== undefined
+          ? pending
+          : ((await userWithPendingEmail(lookup, user.id))?.pendingEmail ?? null),
+      avatarUrl: user.avatarKey ? `/avatars/${user.avatarKey}-256.webp` : null,
+      role: user.role,
+      provider: { id: provider.id, kind: provider.kind, displayName: provider.displayName },
+      preferences: user.preferences,
+      capabilities: {
+        changePassword: caps.changePassword,
+        resetPassword: caps.resetPassword,
+        editEmail: caps.editEmail,
+        editName: caps.editName,
+      },
+      ...(help ? { credentialsHelp: help } : {}),
+    };
+  };
+
+  return {
+    providers: () =>
+      config.providers.map((p) => {
+        const info = providerOf(p.id);
+        return {
+          id: p.id,
+          kind: p.kind,
+          displayName: info.displayName,
+          ...(p.kind === 'oidc' ? { loginUrl: `/auth/oidc/${p.id}/start` } : {}),
+        };
+      }),
+    passwordPolicy: () => ({
+      minLength: policy.minLength,
+      maxLength: policy.maxLength,
+      minStrength: policy.minStrength ?? 0,
+      rules: describePolicy(policy),
+    }),
+    async signIn(input: {
+      identifier: string;
+      password: string;
+      ip: string | null;
+      userAgent: string | null;
+    }) {
+      const user = await signIn(signInDeps, input);
+      const { token, session } = await createSession(sessionDeps, user.id, input);
+      return { user: await me(user), token, expiresAt: session.expiresAt };
+    },
+    signOut: (sessionId: string) => stores.sessions.delete(sessionId),
+    requestReset: (input: { identifier: string; ip: string | null }) =>
+      requestPasswordReset(resetDeps, input),
+    confirmReset: (input: { token: string; newPassword: string; confirmPassword: string }) =>
+      confirmPasswordReset(resetDeps, input),
+    verifyEmail: async (token: string) => me(await verifyEmailChange(emailDeps, token)),
+    undoEmail: async (token: string) => me(await undoEmailChange(emailDeps, token)),
+    async me(userId: string) {
+      const found = await userWithPendingEmail(lookup, userId);
+      return found ? me(found.user, found.pendingEmail) : null;
+    },
+    updateMe: async (userId: string, patch: ProfilePatch, via: 'session' | 'api-key') =>
+      me(await updateProfile(profileDeps, userId, patch, via)),
+    changePassword: (input: Parameters<typeof changePassword>[1]) => changePassword(passwordDeps, input),
+    sessions: (userId: string, currentId: string | undefined) =>
+      listMySessions(sessionDeps, userId, currentId),
+    endSession: (userId: string, publicId: string) => endMySession(sessionDeps, userId, publicId),
+    endOtherSessions: (userId: string, currentId: string | undefined) =>
+      endOtherSessions(sessionDeps, userId, currentId),
+    admin: {
+      list: (query: { search?: string; limit: number; offset: number }) => listUsers(adminDeps, query),
+      get: (id: string) => getUser(adminDeps, id),
+      create: (admin: { username: string }, input: NewUserInput) => adminCreateUser(adminDeps, admin, input),
+      update: (id: string, patch: AdminUserPatch) => adminUpdateUser(adminDeps, id, patch),
+      sendReset: (id: string) => adminSendReset(adminDeps, id),
+      view: (user: User) => ({ ...adminView(user), provider: providerOf(user.providerId) }),
+    },
+  };
+}
+
+function adminView(user: User) {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    role: user.role,
+    disabled: user.disabled,
+    createdAt: user.createdAt.toISOString(),
+    updatedAt: user.updatedAt.toISOString(),
+  };
+}
+
+export type AccountsService = ReturnType<typeof composeAccounts>;
+// Kept in one place so the route files name the types they use without importing the composition's guts.
+export type MeView = NonNullable<Awaited<ReturnType<AccountsService['me']>>>;
+export type { AccountStore, AccountTokenStore, SessionStore, ThrottleStore };

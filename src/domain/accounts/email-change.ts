@@ -1,0 +1,80 @@
+import type { SessionStore } from '../auth/sessions.js';
+import type { Outbox } from '../mail/email.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
+import { generateToken, hashToken } from '../shared/tokens.js';
+import type { Transact } from '../shared/transaction.js';
+import { type AccountStore, type AccountTokenStore, TOKEN_PURPOSE } from './account-ports.js';
+import type { User } from './user.js';
+
+export const EMAIL_UNDO_VALID_MS = 7 * 24 * 60 * 60 * 1000;
+
+export interface EmailChangeDeps {
+  readonly clock: Clock;
+  readonly publicUrl: string;
+  readonly transact: Transact<{
+    accounts: Pick<AccountStore, 'findById' | 'update'>;
+    accountTokens: AccountTokenStore;
+    sessions: Pick<SessionStore, 'deleteAllForUser'>;
+    outbox: Outbox;
+  }>;
+}
+
+const invalid = (what: string) =>
+  new DomainError('token_invalid', `This ${what} link is invalid, was already used or has expired.`);
+
+/**
+ * Makes a requested email change take effect with the link sent to the new address. The old address
+ * is told, with a link that undoes the change for 7 days.
+ */
+export async function verifyEmailChange(deps: EmailChangeDeps, token: string): Promise<User> {
+  const now = deps.clock();
+  return deps.transact(async ({ accounts, accountTokens, outbox }) => {
+    const found = await accountTokens.consume(hashToken(token), TOKEN_PURPOSE.emailVerify, now);
+    const user = found?.userId ? await accounts.findById(found.userId) : null;
+    if (!found?.data || !user || user.disabled) throw invalid('verification');
+    const { email } = JSON.parse(found.data) as { email: string };
+    const oldEmail = user.email;
+    const updated = await accounts.update(user.id, { email }, now);
+    const undo = generateToken();
+    await accountTokens.insert(
+      {
+        tokenHash: hashToken(undo),
+        purpose: TOKEN_PURPOSE.emailUndo,
+        userId: user.id,
+        data: JSON.stringify({ email: oldEmail }),
+        expiresAt: new Date(now.getTime() + EMAIL_UNDO_VALID_MS),
+      },
+      now,
+    );
+    await outbox.enqueue({
+      template: 'email-changed',
+      to: oldEmail,
+      data: {
+        username: user.username,
+        newEmail: email,
+        undoUrl: `${deps.publicUrl}/undo-email-change?token=${undo}`,
+        validDays: 7,
+      },
+    });
+    return updated;
+  });
+}
+
+/**
+ * Puts the previous address back with the link sent to it. Whoever changed it may hold a session, so
+ * every session ends; pending email changes are cancelled.
+ */
+export async function undoEmailChange(deps: EmailChangeDeps, token: string): Promise<User> {
+  const now = deps.clock();
+  return deps.transact(async ({ accounts, accountTokens, sessions }) => {
+    const found = await accountTokens.consume(hashToken(token), TOKEN_PURPOSE.emailUndo, now);
+    const user = found?.userId ? await accounts.findById(found.userId) : null;
+    if (!found?.data || !user) throw invalid('undo');
+    const { email } = JSON.parse(found.data) as { email: string };
+    const updated = await accounts.update(user.id, { email }, now);
+    await accountTokens.revokeAll(user.id, TOKEN_PURPOSE.emailVerify, now);
+    await sessions.deleteAllForUser(user.id);
+    return updated;
+  });
+}

@@ -1,0 +1,119 @@
+// Progressive enhancement of /login, /forgot-password, /reset-password, /verify-email,
+// /undo-email-change and /account: forms post JSON to the API and show the problem detail it answers.
+// Text from the server is only ever set through textContent.
+export const accountsScript = `
+const $ = (id) => document.getElementById(id);
+const api = async (method, path, body) => {
+  const init = { method, headers: {} };
+  if (body !== undefined) { init.headers['content-type'] = 'application/json'; init.body = JSON.stringify(body); }
+  const res = await fetch(path, init);
+  const text = await res.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch {}
+  return { ok: res.ok, status: res.status, data };
+};
+const say = (el, ok, text) => { if (!el) return; el.className = ok ? 'ok' : 'error'; el.textContent = text; };
+const fields = (form) => Object.fromEntries(new FormData(form));
+const safePath = (p) => (typeof p === 'string' && p.startsWith('/') && !p.startsWith('//') && !p.startsWith('/\\\\')) ? p : '/account';
+
+$('login')?.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const r = await api('POST', '/api/v1/auth/login', fields(e.target));
+  if (r.ok) location.assign(safePath(e.target.dataset.returnTo));
+  else say($('result'), false, r.data?.detail ?? 'Sign-in failed.');
+});
+
+$('forgot')?.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const r = await api('POST', '/api/v1/auth/password-reset', fields(e.target));
+  say($('result'), r.ok, r.data?.message ?? r.data?.detail ?? 'Something went wrong.');
+});
+
+$('reset')?.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const r = await api('POST', '/api/v1/auth/password-reset/confirm', fields(e.target));
+  if (r.ok) { e.target.remove(); say($('result'), true, 'Your password is set. You can now sign in.'); }
+  else say($('result'), false, r.data?.detail ?? 'Something went wrong.');
+});
+
+$('email-link')?.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const path = e.target.dataset.kind === 'undo' ? '/api/v1/auth/email/undo' : '/api/v1/auth/email/verify';
+  const r = await api('POST', path, fields(e.target));
+  if (r.ok) { e.target.remove(); say($('result'), true, e.target.dataset.kind === 'undo' ? 'Your previous email address is back. Sign in again.' : 'Your new email address is confirmed.'); }
+  else say($('result'), false, r.data?.detail ?? 'Something went wrong.');
+});
+
+const profile = $('profile');
+if (profile) {
+  const read = () => {
+    const v = {};
+    for (const el of profile.querySelectorAll('input[name]')) {
+      if (el.disabled || el.name === 'currentPassword') continue;
+      v[el.name] = el.type === 'checkbox' ? el.checked : el.value;
+    }
+    return v;
+  };
+  let saved = read();
+  const changed = () => Object.keys(saved).filter((k) => saved[k] !== read()[k]);
+  const refresh = () => {
+    const diff = changed();
+    $('save').hidden = diff.length === 0;
+    const pw = $('email-password');
+    if (pw) pw.hidden = !diff.includes('email');
+  };
+  profile.addEventListener('input', refresh);
+  profile.addEventListener('change', refresh);
+  profile.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const now = read();
+    const body = {};
+    const prefs = {};
+    for (const k of changed()) {
+      if (k === 'fuzzyDates' || k === 'timeZone' || k === 'locale') prefs[k] = now[k];
+      else body[k] = now[k];
+    }
+    if (Object.keys(prefs).length > 0) body.preferences = prefs;
+    if (body.email !== undefined && $('currentPasswordForEmail')) body.currentPassword = $('currentPasswordForEmail').value;
+    const r = await api('PATCH', '/api/v1/me', body);
+    if (!r.ok) { say($('profile-result'), false, r.data?.detail ?? 'Not saved.'); return; }
+    const me = r.data;
+    if (me.pendingEmail && body.email !== undefined) profile.querySelector('[name=email]').value = me.email;
+    if ($('currentPasswordForEmail')) $('currentPasswordForEmail').value = '';
+    saved = read();
+    refresh();
+    say($('profile-result'), true, me.pendingEmail && body.email !== undefined
+      ? 'Saved. Open the link we sent to ' + me.pendingEmail + ' to confirm your new address.'
+      : 'Saved.');
+  });
+}
+
+$('password-form')?.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const r = await api('POST', '/api/v1/me/password', fields(e.target));
+  if (r.ok) { e.target.reset(); say($('password-result'), true, 'Your password is changed. Your other sessions were signed out.'); }
+  else say($('password-result'), false, r.data?.detail ?? 'Not changed.');
+});
+
+const list = $('sessions');
+const loadSessions = async () => {
+  if (!list) return;
+  const r = await api('GET', '/api/v1/me/sessions');
+  if (!r.ok) return;
+  list.replaceChildren(...r.data.map((s) => {
+    const li = document.createElement('li');
+    li.textContent = (s.userAgent ?? 'Unknown browser') + ' · ' + (s.ip ?? 'unknown address') + ' · last seen ' + new Date(s.lastSeenAt).toLocaleString() + (s.current ? ' (this session)' : ' ');
+    if (!s.current) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = 'Sign out';
+      b.addEventListener('click', async () => { await api('DELETE', '/api/v1/me/sessions/' + encodeURIComponent(s.id)); loadSessions(); });
+      li.append(b);
+    }
+    return li;
+  }));
+};
+loadSessions();
+$('end-others')?.addEventListener('click', async () => { await api('DELETE', '/api/v1/me/sessions'); loadSessions(); });
+$('sign-out')?.addEventListener('click', async () => { await api('POST', '/api/v1/auth/logout'); location.assign('/login'); });
+`;

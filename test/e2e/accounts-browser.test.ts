@@ -1,0 +1,75 @@
+import { createServer } from 'node:net';
+import { serve } from '@hono/node-server';
+import { chromium } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { accountStore } from '../../src/adapters/db/account-store.js';
+import { localUser } from '../support/accounts.js';
+import { cleanup } from '../support/cleanup.js';
+import { testApp } from '../support/test-app.js';
+
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+describe('local accounts in a browser', () => {
+  it('signs in, edits the account page: Save appears with a change, saves, and disappears', async () => {
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    const app = await testApp({ config: { server: { publicUrl: origin } } });
+    const server = serve({ fetch: app.app.fetch, port, hostname: '127.0.0.1' });
+    cleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { user, password } = await localUser(app);
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+    cleanup(() => browser.close());
+    const page = await browser.newPage();
+
+    await page.goto(`${origin}/account`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(await page.isVisible('a[href="/forgot-password"]')).toBe(true);
+    await page.fill('#identifier', user.username);
+    await page.fill('#password', 'not-the-password');
+    await page.click('button[type=submit]');
+    await page.waitForFunction(() => document.getElementById('result')?.textContent !== '');
+    expect(await page.textContent('#result')).toMatch(/wrong/);
+    await page.fill('#password', password);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${origin}/account`);
+
+    expect(await page.isHidden('#save')).toBe(true);
+    await page.fill('#firstName', 'Grace');
+    expect(await page.isVisible('#save')).toBe(true);
+    await page.fill('#firstName', 'Ada');
+    expect(await page.isHidden('#save')).toBe(true);
+    await page.fill('#firstName', 'Grace');
+    await page.uncheck('input[name=fuzzyDates]');
+    await page.click('#save');
+    await page.waitForFunction(() => document.getElementById('profile-result')?.textContent === 'Saved.');
+    expect(await page.isHidden('#save')).toBe(true);
+    const stored = await accountStore(app.db.kysely).findById(user.id);
+    expect(stored?.firstName).toBe('Grace');
+    expect(stored?.preferences.fuzzyDates).toBe(false);
+
+    await page.reload();
+    expect(await page.inputValue('#firstName')).toBe('Grace');
+    expect(await page.isChecked('input[name=fuzzyDates]')).toBe(false);
+    await page.waitForSelector('#sessions li');
+    expect(await page.textContent('#sessions')).toContain('(this session)');
+  });
+});
