@@ -1,0 +1,127 @@
+import type { OneTimeTokenStore } from '../accounts/first-admin.js';
+import type { User } from '../accounts/user.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
+import { generateToken, hashToken } from '../shared/tokens.js';
+import type { ExternalIdentity } from './external-identity.js';
+import {
+  type ExternalSignInDeps,
+  type ExternalSignInPolicy,
+  signInWithExternalIdentity,
+} from './external-sign-in.js';
+
+/** The per-attempt secrets of an authorization-code flow (PKCE verifier, state, nonce). */
+export interface RedirectSecrets {
+  readonly redirectUri: string;
+  readonly state: string;
+  readonly nonce: string;
+  readonly codeVerifier: string;
+}
+
+/** A provider that signs people in by redirecting them to it (OpenID Connect). */
+export interface RedirectProvider {
+  readonly id: string;
+  readonly displayName: string;
+  /** Where to send the browser; throws `provider_unavailable` when the provider cannot be reached. */
+  authorizationUrl(secrets: RedirectSecrets): Promise<URL>;
+  /** Checks the callback (state, code, PKCE, nonce, ID token) and returns who signed in. */
+  finish(callbackUrl: URL, secrets: RedirectSecrets): Promise<ExternalIdentity>;
+}
+
+const PURPOSE = 'redirect-sign-in';
+// Long enough to pick an account and type a password at the provider, short enough to be useless later.
+const ATTEMPT_TTL_MS = 10 * 60 * 1000;
+
+interface AttemptData {
+  readonly providerId: string;
+  readonly nonce: string;
+  readonly codeVerifier: string;
+  readonly returnTo: string;
+  /** SHA-256 of the browser-binding cookie, so a callback URL works only in the browser that started it. */
+  readonly browser: string;
+}
+
+/**
+ * Starts a sign-in at a redirect provider: stores the attempt (single use, 10 minutes) and returns
+ * the provider's URL and the browser-binding secret to put in a cookie.
+ */
+export async function startRedirectSignIn(
+  deps: { tokens: OneTimeTokenStore; clock: Clock },
+  provider: RedirectProvider,
+  input: { redirectUri: string; returnTo: string },
+): Promise<{ url: URL; browserToken: string }> {
+  const secrets: RedirectSecrets = {
+    redirectUri: input.redirectUri,
+    state: generateToken(),
+    nonce: generateToken(),
+    codeVerifier: generateToken(32),
+  };
+  const browserToken = generateToken();
+  const url = await provider.authorizationUrl(secrets);
+  const now = deps.clock();
+  const data: AttemptData = {
+    providerId: provider.id,
+    nonce: secrets.nonce,
+    codeVerifier: secrets.codeVerifier,
+    returnTo: input.returnTo,
+    browser: hashToken(browserToken),
+  };
+  await deps.tokens.insert(
+    {
+      tokenHash: hashToken(secrets.state),
+      purpose: PURPOSE,
+      userId: null,
+      data: JSON.stringify(data),
+      expiresAt: new Date(now.getTime() + ATTEMPT_TTL_MS),
+    },
+    now,
+  );
+  return { url, browserToken };
+}
+
+/**
+ * Completes a redirect sign-in: the attempt is consumed (a replayed callback finds nothing), must
+ * belong to this provider and this browser, then the provider checks the response.
+ */
+export async function finishRedirectSignIn(
+  deps: ExternalSignInDeps & { tokens: OneTimeTokenStore },
+  provider: RedirectProvider,
+  policy: ExternalSignInPolicy,
+  input: { callbackUrl: URL; redirectUri: string; browserToken: string | undefined },
+): Promise<{ user: User; returnTo: string }> {
+  const state = input.callbackUrl.searchParams.get('state') ?? '';
+  const again = `Go back to the sign-in page and start again.`;
+  if (state.length === 0 || state.length > 200) {
+    throw new DomainError('unauthenticated', `This sign-in response is incomplete. ${again}`);
+  }
+  const attempt = await deps.tokens.consume(hashToken(state), PURPOSE, deps.clock());
+  const data = attempt?.data ? (JSON.parse(attempt.data) as AttemptData) : null;
+  if (!data || data.providerId !== provider.id) {
+    throw new DomainError(
+      'unauthenticated',
+      `This sign-in attempt is unknown, was already used or has expired. ${again}`,
+    );
+  }
+  if (!input.browserToken || hashToken(input.browserToken) !== data.browser) {
+    throw new DomainError(
+      'unauthenticated',
+      `This sign-in was started in another browser or its cookie was lost. ${again}`,
+    );
+  }
+  const identity = await provider.finish(input.callbackUrl, {
+    redirectUri: input.redirectUri,
+    state,
+    nonce: data.nonce,
+    codeVerifier: data.codeVerifier,
+  });
+  const user = await signInWithExternalIdentity(deps, policy, identity);
+  return { user, returnTo: data.returnTo };
+}
+
+/** `returnTo` if it is a path on this service ("/account?x=1"), else "/". Never another origin. */
+export function safeReturnTo(value: string | undefined): string {
+  if (!value || value.length > 2000) return '/';
+  // One leading slash, not "//host" nor "/\host" (browsers read both as another origin), no control characters.
+  if (!/^\/(?![/\\])/.test(value) || /[\p{Cc}\\]/u.test(value)) return '/';
+  return value;
+}
