@@ -1,0 +1,75 @@
+// POST /api/v1/introspect with a personal API key (and with a session token), against a bare Hono route
+// in the same run. Target: at least 0.4× the bare route. Run: npm run build && node bench/introspect.ts
+import { type LoadResult, load, report, startConcierge, startHello, withServers } from './harness.js';
+
+const serviceToken = 'bench-service-token-0123456789abcdefghijklmnop';
+const password = 'violet-harbour-lantern-42';
+
+/** Creates a user with the CLI, signs in, and creates an API key the way a person would. */
+async function credentials(
+  origin: string,
+  cli: (args: string[], input?: string) => Promise<{ code: number | null; output: string }>,
+) {
+  const created = await cli(
+    ['user', 'create', '--username', 'bench', '--email', 'bench@studio.example', '--password-stdin'],
+    `${password}\n`,
+  );
+  if (created.code !== 0) throw new Error(`concierge user create failed: ${created.output}`);
+  const login = await fetch(`${origin}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin },
+    body: JSON.stringify({ identifier: 'bench', password }),
+  });
+  const cookie = login.headers.get('set-cookie')?.split(';')[0];
+  if (!login.ok || !cookie) throw new Error(`sign-in failed: ${login.status} ${await login.text()}`);
+  const res = await fetch(`${origin}/api/v1/me/api-keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin, cookie },
+    body: JSON.stringify({ name: 'bench' }),
+  });
+  if (res.status !== 201) throw new Error(`creating the API key failed: ${res.status} ${await res.text()}`);
+  const { key } = (await res.json()) as { key: string };
+  return { key, sessionToken: cookie.slice(cookie.indexOf('=') + 1) };
+}
+
+await withServers(
+  async () =>
+    [
+      await startHello(),
+      await startConcierge(`serviceTokens: ["${serviceToken}"]\nlogging: { level: warn }\n`),
+    ] as const,
+  async ([hello, concierge]) => {
+    const { key, sessionToken } = await credentials(concierge.origin, concierge.cli);
+    const introspect = (token: string) => ({
+      method: 'POST' as const,
+      headers: { authorization: `Bearer ${serviceToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
+    const url = `${concierge.origin}/api/v1/introspect`;
+    const check = await fetch(url, introspect(key));
+    const body = (await check.json()) as { active: boolean; kind?: string };
+    if (!body.active || body.kind !== 'api_key')
+      throw new Error(`introspection is not answering: ${JSON.stringify(body)}`);
+    // Rounds alternate between the routes, so a load change on a shared machine hits all of them alike;
+    // each row is the median round.
+    const rounds = Number(process.env.ROUNDS ?? 3);
+    const runs: LoadResult[][] = [[], [], [], []];
+    for (let round = 0; round < rounds; round++) {
+      runs[0]!.push(await load('bare Hono GET / (baseline)', `${hello.origin}/`));
+      runs[1]!.push(await load('POST /api/v1/introspect (API key)', url, introspect(key)));
+      runs[2]!.push(await load('POST /api/v1/introspect (session token)', url, introspect(sessionToken)));
+      // The shared middleware stack alone, for scale.
+      runs[3]!.push(await load('GET /healthz (reference)', `${concierge.origin}/healthz`));
+    }
+    const [baseline, ...rest] = runs.map(median) as [LoadResult, ...LoadResult[]];
+    report('Introspection: the host platform asks "who is this?" (target ≥ 0.4× the bare route)', [
+      baseline,
+      ...rest,
+    ]);
+  },
+);
+
+function median(results: readonly LoadResult[]): LoadResult {
+  const sorted = [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}

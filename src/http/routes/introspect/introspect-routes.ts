@@ -1,0 +1,70 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Introspection } from '../../../domain/accounts/api-keys-introspect.js';
+import type { AppEnv } from '../../app-env.js';
+import { clientIp } from '../../client-ip.js';
+import { requireServiceToken } from '../../middleware/service-token.js';
+import { problemResponses } from '../../problem.js';
+
+/** Resolves a token for the host platform (wired in main.ts). */
+export type IntrospectService = (token: string, meta: { ip: string | null }) => Promise<Introspection>;
+
+const introspectBody = z
+  .strictObject({ token: z.string().max(1024).meta({ description: 'An API key or a session token' }) })
+  .meta({ id: 'IntrospectRequest' });
+
+const introspectResult = z
+  .object({
+    active: z.boolean(),
+    kind: z.enum(['api_key', 'session']).optional(),
+    user: z
+      .object({
+        id: z.string(),
+        username: z.string(),
+        email: z.string(),
+        firstName: z.string(),
+        lastName: z.string(),
+        role: z.enum(['user', 'admin']),
+      })
+      .optional(),
+    expiresAt: z.iso
+      .datetime()
+      .nullable()
+      .optional()
+      .meta({ description: 'null: an API key without expiry' }),
+  })
+  .meta({ id: 'Introspection' });
+
+const introspectRoute = (serviceTokens: readonly string[]) =>
+  createRoute({
+    method: 'post',
+    path: '/api/v1/introspect',
+    tags: ['host platform'],
+    // Before the body is validated: a caller without a service token learns nothing about the body.
+    middleware: [requireServiceToken(serviceTokens)] as const,
+    summary:
+      'Who does this token belong to? (service token required; unknown, expired or revoked: active false)',
+    request: { body: { required: true, content: { 'application/json': { schema: introspectBody } } } },
+    responses: {
+      200: {
+        description: 'The token and its owner',
+        content: { 'application/json': { schema: introspectResult } },
+      },
+      ...problemResponses(400, 401),
+    },
+  });
+
+/** POST /api/v1/introspect for the host platform. */
+export function introspectRoutes(deps: {
+  introspect: IntrospectService;
+  serviceTokens: readonly string[];
+  trustProxy: boolean;
+}) {
+  const app = new OpenAPIHono<AppEnv>();
+  app.openapi(introspectRoute(deps.serviceTokens), async (c) => {
+    const result = await deps.introspect(c.req.valid('json').token, { ip: clientIp(c, deps.trustProxy) });
+    c.header('Cache-Control', 'no-store');
+    if (!result.active) return c.json({ active: false }, 200);
+    return c.json({ ...result, expiresAt: result.expiresAt?.toISOString() ?? null }, 200);
+  });
+  return app;
+}
