@@ -1,0 +1,86 @@
+import type { OutgoingEmail } from '../mail/email.js';
+import type { ChannelOverride } from './catalog.js';
+import type { Recipient } from './routing.js';
+
+/** An event as the host platform posts it (already checked for shape at the edge). */
+export interface IncomingEvent {
+  readonly type: string;
+  /** Usernames (any case) or user ids. */
+  readonly recipients: readonly string[];
+  readonly title: string;
+  readonly body?: string | null;
+  readonly url?: string | null;
+  /** Username or id of who did it; any other name is shown as given. */
+  readonly actor?: string | null;
+  readonly project?: string | null;
+  readonly occurredAt?: Date | null;
+  readonly idempotencyKey: string;
+}
+
+export interface StoredEvent {
+  readonly id: string;
+  readonly idempotencyKey: string;
+  readonly contentHash: string;
+  readonly type: string;
+  readonly title: string;
+  readonly body: string | null;
+  readonly url: string | null;
+  readonly actor: string | null;
+  readonly actorUserId: string | null;
+  readonly project: string | null;
+  readonly occurredAt: number;
+  readonly createdAt: number;
+}
+
+export interface InboxRow {
+  readonly id: string;
+  readonly userId: string;
+  readonly eventId: string;
+  readonly type: string;
+  readonly createdAt: number;
+}
+
+export interface DigestItemRow {
+  readonly id: string;
+  readonly userId: string;
+  readonly eventId: string;
+  readonly inboxId: string | null;
+  readonly type: string;
+  readonly project: string | null;
+  readonly occurredAt: number;
+  readonly createdAt: number;
+}
+
+/** An email rendered and ready for the outbox. */
+export interface PreparedEmail {
+  readonly to: string;
+  readonly template: string;
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Who the posted names are, with their notification settings. */
+export interface RecipientDirectory {
+  /** Users whose id, or username (case-insensitively), is among `keys`. */
+  find(keys: readonly string[]): Promise<readonly Recipient[]>;
+  /** The administrators' overrides of the configured defaults, by type. */
+  workspaceDefaults(): Promise<ReadonlyMap<string, ChannelOverride>>;
+}
+
+/** Renders notification emails in bulk, outside any transaction. */
+export interface NotificationMailer {
+  render(emails: readonly (OutgoingEmail & { template: 'notification' })[]): Promise<PreparedEmail[]>;
+}
+
+/** Writes one batch inside one transaction; every insert is multi-row. */
+export interface IngestWriter {
+  /** Content hashes of the events already stored under these keys. */
+  existingKeys(keys: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /** Inserts the events; returns how many were new (a key stored meanwhile is skipped). */
+  insertEvents(events: readonly StoredEvent[]): Promise<number>;
+  insertInbox(rows: readonly InboxRow[]): Promise<void>;
+  insertDigestItems(rows: readonly DigestItemRow[]): Promise<void>;
+  insertEmails(emails: readonly PreparedEmail[]): Promise<void>;
+}

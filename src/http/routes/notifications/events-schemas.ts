@@ -1,0 +1,43 @@
+import { z } from '@hono/zod-openapi';
+
+export const MAX_EVENTS = 1000;
+/** Deliveries one batch may ask for, so one transaction stays bounded. */
+export const MAX_BATCH_RECIPIENTS = 50_000;
+
+export const eventSchema = z
+  .strictObject({
+    type: z.string().min(1).max(64).meta({ description: 'A type of the catalog, e.g. task.assigned' }),
+    recipients: z
+      .array(z.string().min(1).max(254))
+      .min(1)
+      .max(MAX_EVENTS)
+      .meta({ description: 'usernames or user ids' }),
+    title: z.string().trim().min(1).max(200),
+    body: z.string().max(10_000).nullish(),
+    url: z
+      .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+      .max(2048)
+      .nullish(),
+    actor: z.string().min(1).max(254).nullish().meta({ description: 'username or id of who did it' }),
+    project: z.string().min(1).max(200).nullish(),
+    occurredAt: z.iso.datetime({ offset: true }).nullish(),
+    idempotencyKey: z.string().min(1).max(200),
+  })
+  .meta({ id: 'Event' });
+
+export const batchSchema = z
+  .strictObject({ events: z.array(eventSchema).min(1).max(MAX_EVENTS) })
+  .meta({ id: 'EventBatch' });
+
+export const ingestBody = z.union([eventSchema, batchSchema]);
+
+export const ingestReport = z
+  .object({
+    accepted: z.number().int(),
+    duplicates: z.number().int(),
+    unknownRecipients: z
+      .array(z.object({ idempotencyKey: z.string(), recipients: z.array(z.string()).readonly() }))
+      .readonly(),
+    deliveries: z.object({ inbox: z.number().int(), email: z.number().int(), digest: z.number().int() }),
+  })
+  .meta({ id: 'IngestReport' });
