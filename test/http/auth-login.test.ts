@@ -132,7 +132,7 @@ describe('sign-in throttling', () => {
   });
 
   it('limits failures per client address across accounts', async () => {
-    const ip = { 'x-forwarded-for': '203.0.113.77, 10.0.0.1' };
+    const ip = { 'x-forwarded-for': '10.0.0.1, 203.0.113.77' };
     for (let i = 0; i < 50; i++) await login(app, `someone-${i}`, 'wrong-password', ip);
     const { user, password } = await localUser(app);
     const res = await login(app, user.username, password, ip);
@@ -140,6 +140,16 @@ describe('sign-in throttling', () => {
     expect(res.json.detail).toMatch(/network/);
     const elsewhere = await login(app, user.username, password, { 'x-forwarded-for': '203.0.113.78' });
     expect(elsewhere.status).toBe(200);
+  });
+
+  it('counts the address the proxy appended, so a client cannot escape by forging X-Forwarded-For', async () => {
+    // The proxy appends the real peer; whatever the client sent comes first and changes every time.
+    const forged = (i: number) => ({ 'x-forwarded-for': `198.18.${i}.1, 203.0.113.90` });
+    for (let i = 0; i < 50; i++) await login(app, `nobody-${i}`, 'wrong-password', forged(i));
+    const { user, password } = await localUser(app);
+    const res = await login(app, user.username, password, forged(99));
+    expect(res.status).toBe(429);
+    expect(res.json.detail).toMatch(/network/);
   });
 
   it('clears the account counter after a successful sign-in', async () => {
