@@ -53,18 +53,34 @@ await withServers(
     // Rounds alternate between the routes, so a load change on a shared machine hits all of them alike;
     // each row is the median round.
     const rounds = Number(process.env.ROUNDS ?? 3);
-    const runs: LoadResult[][] = [[], [], [], []];
+    const runs: LoadResult[][] = [[], [], [], [], []];
     for (let round = 0; round < rounds; round++) {
       runs[0]!.push(await load('bare Hono GET / (baseline)', `${hello.origin}/`));
+      runs[4]!.push(
+        await load('bare Hono POST / JSON (baseline)', `${hello.origin}/`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token: key }),
+        }),
+      );
       runs[1]!.push(await load('POST /api/v1/introspect (API key)', url, introspect(key)));
       runs[2]!.push(await load('POST /api/v1/introspect (session token)', url, introspect(sessionToken)));
       // The shared middleware stack alone, for scale.
       runs[3]!.push(await load('GET /healthz (reference)', `${concierge.origin}/healthz`));
     }
-    const [baseline, ...rest] = runs.map(median) as [LoadResult, ...LoadResult[]];
-    report('Introspection: the host platform asks "who is this?" (target ≥ 0.4× the bare route)', [
-      baseline,
-      ...rest,
+    const [bareGet, withKey, withSession, healthz, barePost] = runs.map(median) as LoadResult[] &
+      [LoadResult, LoadResult, LoadResult, LoadResult, LoadResult];
+    report('Introspection against the bare GET route (target ≥ 0.4× the bare route)', [
+      bareGet,
+      withKey,
+      withSession,
+      healthz,
+      barePost,
+    ]);
+    report('The same against a bare POST route of the same shape (JSON body in, JSON out)', [
+      barePost,
+      withKey,
+      withSession,
     ]);
   },
 );

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createRenderer } from '../emails/render.js';
 import { fileAvatarStore } from './adapters/avatars/file-avatar-store.js';
 import { sharpAvatarProcessor } from './adapters/avatars/sharp-processor.js';
+import { readCache } from './adapters/cache/read-cache.js';
 import { type Db, openDatabase } from './adapters/db/database.js';
 import { migrateToLatest, pendingMigrations } from './adapters/db/migrate.js';
 import { outboxDepth, outboxQueue } from './adapters/db/outbox-store.js';
@@ -22,7 +23,7 @@ import { composeNotifications } from './compose-notifications.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from './domain/accounts/api-keys.js';
-import { introspectToken } from './domain/accounts/api-keys-introspect.js';
+import { type Introspection, introspectToken } from './domain/accounts/api-keys-introspect.js';
 import { type AvatarDeps, removeAvatar, setAvatar } from './domain/accounts/avatars.js';
 import { type CreateUserDeps, createLocalUser, type NewUserInput } from './domain/accounts/create-user.js';
 import {
@@ -35,6 +36,7 @@ import { validateSessionToken } from './domain/auth/sessions.js';
 import type { MailTransport } from './domain/mail/deliver-outbox.js';
 import { type Clock, systemClock } from './domain/shared/clock.js';
 import { createApp } from './http/app.js';
+import type { AuthContext } from './http/app-env.js';
 import { outboxJob } from './jobs/outbox-job.js';
 import { type Scheduler, startScheduler } from './jobs/scheduler.js';
 import { throttlePurgeJob } from './jobs/throttle-purge-job.js';
@@ -135,6 +137,21 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
     owner: `${process.pid}-${randomUUID()}`,
   });
 
+  // Validated sessions, introspections and GET /me answers are reused for a few seconds: any write of this
+  // replica to accounts, sessions or keys drops them at once; other replicas see it within the TTL.
+  const cacheOptions = {
+    ttlMs: config.auth.readCacheSeconds * 1000,
+    epoch: db.writes,
+    now: () => clock().getTime(),
+  };
+  const sessionCache = readCache<{ auth: AuthContext; expiresAt: Date }>(cacheOptions);
+  const introspectCache = readCache<Introspection>(cacheOptions);
+  const meCache = readCache<Awaited<ReturnType<typeof accounts.me>> & object>(cacheOptions);
+  const cachedAccounts: typeof accounts = {
+    ...accounts,
+    me: (userId) => meCache.get(userId, () => accounts.me(userId)),
+  };
+
   const app = createApp({
     config,
     oidc: identity.oidc,
@@ -145,15 +162,25 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
     readiness,
     authenticator: {
       async session(token) {
-        const found = await validateSessionToken({ sessions: stores.sessions, clock }, token);
+        let renewedUntil: Date | undefined;
+        const found = await sessionCache.get(
+          token,
+          async () => {
+            const valid = await validateSessionToken({ sessions: stores.sessions, clock }, token);
+            if (!valid) return null;
+            const { user, session } = valid;
+            if (valid.renewed) renewedUntil = session.expiresAt;
+            const auth: AuthContext = {
+              user: { id: user.id, username: user.username, role: user.role },
+              via: 'session',
+              sessionId: session.id,
+            };
+            return { auth, expiresAt: session.expiresAt };
+          },
+          (entry) => entry.expiresAt.getTime(),
+        );
         if (!found) return null;
-        const { user, session } = found;
-        return {
-          user: { id: user.id, username: user.username, role: user.role },
-          via: 'session',
-          sessionId: session.id,
-          ...(found.renewed ? { renewedUntil: session.expiresAt } : {}),
-        };
+        return renewedUntil ? { ...found.auth, renewedUntil } : found.auth;
       },
       async bearer(token, meta) {
         const found = await authenticateApiKey(apiKeyDeps, token, meta);
@@ -174,8 +201,22 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
       remove: (userId) => removeAvatar(avatarDeps, userId),
       read: (file) => avatarDeps.files.read(file),
     },
-    introspect: (token, meta) => introspectToken(apiKeyDeps, token, meta),
-    accounts,
+    async introspect(token, meta) {
+      // Only active answers are cached: a key created on another replica works there at once.
+      let inactive: Introspection | undefined;
+      const active = await introspectCache.get(
+        token,
+        async () => {
+          const result = await introspectToken(apiKeyDeps, token, meta);
+          if (result.active) return result;
+          inactive = result;
+          return null;
+        },
+        (result) => (result.active ? (result.expiresAt?.getTime() ?? null) : null),
+      );
+      return active ?? inactive ?? { active: false };
+    },
+    accounts: cachedAccounts,
     setup: {
       isOpen: () => setupOpen(firstAdmin),
       complete: (token, input) => completeSetup(firstAdmin, token, input),

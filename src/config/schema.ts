@@ -164,6 +164,11 @@ export const configSchema = z
             resetIp: throttleRule({ maxAttempts: 20, windowMinutes: 60, lockMinutes: 60 }),
           })
           .prefault({}),
+        /**
+         * Seconds a replica may reuse a validated session or API key and the signed-in user's profile.
+         * This replica's own changes show at once; another replica's sign-out or revocation within this time.
+         */
+        readCacheSeconds: z.number().min(0).max(5, 'at most 5 seconds').default(5),
       })
       .prefault({}),
     providers: z

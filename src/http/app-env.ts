@@ -19,7 +19,8 @@ export interface AuthContext {
 export interface AppEnv {
   Variables: {
     requestId: string;
-    logger: Logger;
+    /** The service's logger; `requestLogger(c)` adds the request id. */
+    baseLogger: Logger;
     auth: AuthContext | undefined;
   };
 }

@@ -1,19 +1,19 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { methodNotAllowed } from 'hono/method-not-allowed';
-import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import type { Metrics } from '../adapters/metrics/metrics.js';
 import type { AccountsService } from '../compose-accounts.js';
 import type { Config } from '../config/schema.js';
 import { DomainError } from '../domain/shared/errors.js';
 import type { AppEnv } from './app-env.js';
+import { allowedMethods } from './method-not-allowed.js';
 import { type Authenticator, authenticate } from './middleware/authenticate.js';
 import { bodyLimitProblem } from './middleware/body-limit.js';
 import { csrfOrigin } from './middleware/csrf-origin.js';
-import { requestLog } from './middleware/request-log.js';
+import { requestId } from './middleware/request-id.js';
+import { requestLog, requestLogger } from './middleware/request-log.js';
+import { securityHeaders } from './middleware/security-headers.js';
 import { problem, statusFor } from './problem.js';
 import { accountPages } from './routes/account-pages/account-pages.js';
 import { adminUsersRoutes } from './routes/admin/admin-users-routes.js';
@@ -54,20 +54,9 @@ export interface HttpDeps {
 export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-  app.use(requestId({ headerName: 'X-Request-Id' }));
+  app.use(requestId());
   app.use(requestLog({ logger: deps.logger, metrics: deps.metrics }));
-  app.use(methodNotAllowed({ app, onMethodNotAllowed: methodProblem }));
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    }),
-  );
+  app.use(securityHeaders());
   // The avatar upload is exempt: it counts its own 10 MiB limit while streaming (avatars/upload-limit.ts).
   // Requests without a body, or with a declared length within the limit (Node's parser holds the body to
   // it), pass without hono's bodyLimit, which reads `c.req.raw.body` and so turns every request into a
@@ -136,13 +125,16 @@ export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   });
   app.route('/', docsRoutes());
 
-  app.notFound((c) =>
-    problem(c, {
+  const methodsFor = allowedMethods(app);
+  app.notFound((c) => {
+    const methods = methodsFor(c.req.path);
+    if (methods.length > 0 && !methods.includes(c.req.method)) return methodProblem(c, methods);
+    return problem(c, {
       status: 404,
       code: 'route_not_found',
       detail: `There is no ${c.req.method} ${c.req.path}. The API is described at /api/docs.`,
-    }),
-  );
+    });
+  });
   app.onError((error, c) => {
     if (error instanceof DomainError) {
       return problem(c, {
@@ -165,7 +157,7 @@ export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
           : error.message || 'The request was not understood.',
       });
     }
-    (c.get('logger') ?? deps.logger).error({ err: error }, 'unhandled error');
+    (c.get('baseLogger') ? requestLogger(c) : deps.logger).error({ err: error }, 'unhandled error');
     return problem(c, {
       status: 500,
       code: 'internal_error',

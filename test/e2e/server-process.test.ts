@@ -47,6 +47,12 @@ describe('the server process', () => {
 
     const health = await fetch(`${server.origin}/healthz`);
     expect([health.status, await health.json()]).toEqual([200, { status: 'ok' }]);
+    // Served by Node, the security headers take another path than in-process requests: check them here.
+    for (const res of [health, await fetch(`${server.origin}/no/such/page`)]) {
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    }
     const ready = await fetch(`${server.origin}/readyz`);
     expect([ready.status, await ready.json()]).toEqual([
       200,

@@ -5,6 +5,7 @@ import Database from 'libsql';
 import pg from 'pg';
 import type { Tables } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
+import { watchWrites } from './write-watch.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -13,6 +14,8 @@ export interface Db {
   readonly dialect: Dialect;
   /** Short description for logs, without credentials. */
   readonly label: string;
+  /** Moves on every write this process makes to accounts, sessions or keys (read caches check it). */
+  readonly writes: { current(): number };
   close(): Promise<void>;
 }
 
@@ -31,8 +34,11 @@ function openSqlite(path: string): Db {
   database.pragma('busy_timeout = 5000');
   // libsql's statements are native objects the GC frees late; caching them halves memory (see notes).
   const cached = withStatementCache(database, 500);
-  const kysely = new Kysely<Tables>({ dialect: new SqliteDialect({ database: cached }) });
-  return { kysely, dialect: 'sqlite', label: `libsql ${path}`, close: () => kysely.destroy() };
+  const writes = writeCounter();
+  const kysely = new Kysely<Tables>({
+    dialect: watchWrites(new SqliteDialect({ database: cached }), writes.bump),
+  });
+  return { kysely, dialect: 'sqlite', label: `libsql ${path}`, writes, close: () => kysely.destroy() };
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Db> {
@@ -48,7 +54,8 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
   });
   // An idle client's error (server restart) must not crash the process; the pool replaces the client.
   pool.on('error', () => {});
-  const kysely = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const writes = writeCounter();
+  const kysely = new Kysely<Tables>({ dialect: watchWrites(new PostgresDialect({ pool }), writes.bump) });
   const parsed = new URL(url);
   const label = `postgres ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
   try {
@@ -57,7 +64,17 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
     await kysely.destroy();
     throw new Error(`cannot reach the database at ${label}: ${(error as Error).message}`, { cause: error });
   }
-  return { kysely, dialect: 'postgres', label, close: () => kysely.destroy() };
+  return { kysely, dialect: 'postgres', label, writes, close: () => kysely.destroy() };
+}
+
+function writeCounter() {
+  let count = 0;
+  return {
+    current: () => count,
+    bump: () => {
+      count++;
+    },
+  };
 }
 
 /** The database or an open transaction: stores take this so they can join the caller's transaction. */

@@ -32,10 +32,20 @@ export function createMetrics(options: { outboxDepth: () => Promise<number>; def
       this.set(await options.outboxDepth().catch(() => Number.NaN));
     },
   });
+  // Labelled children kept per (method, route, status): labels are matched route patterns, so few, and
+  // prom-client then skips checking and hashing the label set on every request.
+  const children = new Map<string, ReturnType<typeof duration.labels>>();
   return {
     registry,
-    observeRequest: (method, route, status, seconds) =>
-      duration.observe({ method, route, status: String(status) }, seconds),
+    observeRequest(method, route, status, seconds) {
+      const key = `${method} ${status} ${route}`;
+      let child = children.get(key);
+      if (!child) {
+        child = duration.labels({ method, route, status: String(status) });
+        children.set(key, child);
+      }
+      child.observe(seconds);
+    },
     jobRun: (job, outcome) => runs.inc({ job, outcome }),
   };
 }

@@ -1,5 +1,8 @@
-import type { MiddlewareHandler } from 'hono';
-import type { Logger } from 'pino';
+import type { Context, MiddlewareHandler } from 'hono';
+import { type Logger, pino } from 'pino';
+
+const silent = pino({ enabled: false });
+
 import type { Metrics } from '../../adapters/metrics/metrics.js';
 import type { AppEnv } from '../app-env.js';
 
@@ -8,7 +11,7 @@ export function requestLog(options: { logger: Logger; metrics: Metrics }): Middl
   return async function requestLog(c, next) {
     const started = performance.now();
     const requestId = c.get('requestId');
-    c.set('logger', options.logger.child({ requestId }));
+    c.set('baseLogger', options.logger);
     await next();
     const ms = performance.now() - started;
     // The matched route pattern, not the raw path: ids and tokens never reach the logs or metric labels.
@@ -19,4 +22,10 @@ export function requestLog(options: { logger: Logger; metrics: Metrics }): Middl
       'request',
     );
   };
+}
+
+/** A logger whose lines carry the request id; made on demand (a pino child per request costs). */
+export function requestLogger(c: Context<AppEnv>): Logger {
+  // Routes mounted without the request log (some tests) get a logger that writes nothing.
+  return (c.get('baseLogger') ?? silent).child({ requestId: c.get('requestId') });
 }

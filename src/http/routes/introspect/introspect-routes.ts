@@ -4,6 +4,7 @@ import type { AppEnv } from '../../app-env.js';
 import { clientIp } from '../../client-ip.js';
 import { requireServiceToken } from '../../middleware/service-token.js';
 import { problemResponses } from '../../problem.js';
+import { earlyHeader } from '../../response-header.js';
 
 /** Resolves a token for the host platform (wired in main.ts). */
 export type IntrospectService = (token: string, meta: { ip: string | null }) => Promise<Introspection>;
@@ -62,7 +63,7 @@ export function introspectRoutes(deps: {
   const app = new OpenAPIHono<AppEnv>();
   app.openapi(introspectRoute(deps.serviceTokens), async (c) => {
     const result = await deps.introspect(c.req.valid('json').token, { ip: clientIp(c, deps.trustProxy) });
-    c.header('Cache-Control', 'no-store');
+    earlyHeader(c, 'Cache-Control', 'no-store');
     if (!result.active) return c.json({ active: false }, 200);
     return c.json({ ...result, expiresAt: result.expiresAt?.toISOString() ?? null }, 200);
   });

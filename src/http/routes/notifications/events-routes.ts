@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { IncomingEvent } from '../../../domain/notifications/ingest-ports.js';
 import { DomainError } from '../../../domain/shared/errors.js';
 import type { AppEnv } from '../../app-env.js';
+import { requestLogger } from '../../middleware/request-log.js';
 import { requireServiceToken } from '../../middleware/service-token.js';
 import { problemResponses } from '../../problem.js';
 import { validationHook } from '../../validation.js';
@@ -82,7 +83,7 @@ export function eventsRoutes(deps: {
       );
       if (report.unknownRecipients.length > 0) {
         const names = [...new Set(report.unknownRecipients.flatMap((u) => u.recipients))];
-        c.get('logger').warn(
+        requestLogger(c).warn(
           { unknownRecipients: names.slice(0, 50), count: names.length },
           'events named unknown recipients',
         );

@@ -5,6 +5,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError } from '../../../domain/shared/errors.js';
 import type { AppEnv } from '../../app-env.js';
 import { clientIp, userAgent } from '../../client-ip.js';
+import { requestLogger } from '../../middleware/request-log.js';
 import { Layout } from '../../pages/layout.js';
 import { statusFor } from '../../problem.js';
 import { writeSessionCookie } from '../../session-cookie.js';
@@ -136,7 +137,7 @@ function unknownProvider(): DomainError {
 
 function problemPage(c: Context<AppEnv>, error: unknown) {
   if (!(error instanceof DomainError)) throw error;
-  c.get('logger')?.info({ code: error.code, detail: error.extra.logDetail }, 'single sign-on refused');
+  requestLogger(c).info({ code: error.code, detail: error.extra.logDetail }, 'single sign-on refused');
   const status = statusFor(error.code) as ContentfulStatusCode;
   c.header('Cache-Control', 'no-store');
   return c.html(<SignInProblemPage message={error.message} code={error.code} />, status);
