@@ -1,6 +1,5 @@
 import type { Stores } from './adapters/db/stores.js';
 import type { Config } from './config/schema.js';
-import type { AccountStore, AccountTokenStore } from './domain/accounts/account-ports.js';
 import {
   type AdminDeps,
   type AdminUserPatch,
@@ -26,9 +25,9 @@ import { endMySession, endOtherSessions, listMySessions } from './domain/auth/my
 import type { PasswordHasher } from './domain/auth/password-hasher.js';
 import { describePolicy, type PasswordPolicy } from './domain/auth/password-policy.js';
 import { confirmPasswordReset, type ResetDeps, requestPasswordReset } from './domain/auth/password-reset.js';
-import { createSession, type SessionStore } from './domain/auth/sessions.js';
+import { createSession } from './domain/auth/sessions.js';
 import { type ExternalUserResolver, type SignInDeps, signIn } from './domain/auth/sign-in.js';
-import type { ThrottleRule, ThrottleStore } from './domain/auth/throttle.js';
+import type { ThrottleRule } from './domain/auth/throttle.js';
 import type { Clock } from './domain/shared/clock.js';
 import { generateToken } from './domain/shared/tokens.js';
 import type { Transact } from './domain/shared/transaction.js';
@@ -245,4 +244,3 @@ function adminView(user: User) {
 export type AccountsService = ReturnType<typeof composeAccounts>;
 // Kept in one place so the route files name the types they use without importing the composition's guts.
 export type MeView = NonNullable<Awaited<ReturnType<AccountsService['me']>>>;
-export type { AccountStore, AccountTokenStore, SessionStore, ThrottleStore };
