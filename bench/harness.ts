@@ -181,6 +181,12 @@ export function report(title: string, results: readonly LoadResult[]): void {
   }
 }
 
+/** The median run by req/s: with alternating rounds, steadier than any single run on a shared machine. */
+export function median(results: readonly LoadResult[]): LoadResult {
+  const sorted = [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
 /** Runs `work` with the servers, stopping every server started, however it ends (even mid-start). */
 export async function withServers<T extends readonly Server[]>(
   servers: () => Promise<T>,

@@ -1,6 +1,6 @@
 // POST /api/v1/introspect with a personal API key (and with a session token), against a bare Hono route
 // in the same run. Target: at least 0.4× the bare route. Run: npm run build && node bench/introspect.ts
-import { type LoadResult, load, report, startConcierge, startHello, withServers } from './harness.js';
+import { type LoadResult, load, median, report, startConcierge, startHello, withServers } from './harness.js';
 
 const serviceToken = 'bench-service-token-0123456789abcdefghijklmnop';
 const password = 'violet-harbour-lantern-42';
@@ -84,8 +84,3 @@ await withServers(
     ]);
   },
 );
-
-function median(results: readonly LoadResult[]): LoadResult {
-  const sorted = [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
