@@ -1,5 +1,6 @@
 import { CompiledQuery, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { bulkInsert } from '../../src/adapters/db/notification-rows.js';
 import { engines, freshDatabase } from '../support/databases.js';
 
 // Read caches trust db.writes to move on every write that may change a session, a user or a key,
@@ -26,6 +27,17 @@ describe.each(engines)('write watching on %s', (engine) => {
       await moved(() => sql`update users set first_name = 'x' where id = 'none'`.execute(k)),
     ).toBeGreaterThan(0);
     expect(await moved(() => k.deleteFrom('outbox').where('id', '=', 'none').execute())).toBe(0);
+    // The ingest's multi-row inserts are SQL text: their notification tables must be recognised too.
+    expect(
+      await moved(() =>
+        bulkInsert(
+          k,
+          'notification_events',
+          ['id', 'idempotency_key', 'content_hash', 'type', 'title', 'occurred_at', 'created_at'],
+          [['e1', 'k1', 'h', 'mention', 't', 1, 1]],
+        ),
+      ),
+    ).toBe(0);
 
     // A reader that looked between the write and the commit must see the counter move again at commit.
     let atWrite = 0;

@@ -32,6 +32,14 @@ function openSqlite(path: string): Db {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  // Measured with bench/ingest.ts (BENCHMARKS.md): a batch dirties thousands of scattered index pages.
+  // With the default 2 MB cache they spill into the WAL mid-transaction and are read back; a 64 MB cache
+  // (an upper bound, allocated as used) keeps a batch in memory. Checkpointing every 10,000 pages
+  // (~40 MB of WAL) instead of 1,000 copies a page that many batches touch once per checkpoint, and
+  // fsyncs a tenth as often; the WAL file is truncated back to 64 MB after a checkpoint.
+  database.pragma('cache_size = -65536');
+  database.pragma('wal_autocheckpoint = 10000');
+  database.pragma('journal_size_limit = 67108864');
   // libsql's statements are native objects the GC frees late; caching them halves memory (see notes).
   const cached = withStatementCache(database, 500);
   const writes = writeCounter();

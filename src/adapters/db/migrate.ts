@@ -6,6 +6,7 @@ import { apiKeysAvatars } from './migrations/0003-api-keys-avatars.js';
 import { notifications } from './migrations/0004-notifications.js';
 import { identity } from './migrations/0005-identity.js';
 import { digests } from './migrations/0006-digests.js';
+import { inboxIndex } from './migrations/0007-inbox-index.js';
 
 // Every migration, in order. Names never change once released; add a new file for each change.
 function allMigrations(db: Db): Record<string, Migration> {
@@ -16,6 +17,7 @@ function allMigrations(db: Db): Record<string, Migration> {
     '0004-notifications': notifications(db.dialect),
     '0005-identity': identity(db.dialect),
     '0006-digests': digests(db.dialect),
+    '0007-inbox-index': inboxIndex(),
   };
 }
 

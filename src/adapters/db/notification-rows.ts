@@ -53,6 +53,8 @@ const sqlCache = new Map<string, string>();
  * A multi-row INSERT written as SQL text once per (table, columns, row count, engine) and run through
  * Kysely's `executeQuery`: the ingest hot path skips building and compiling a query tree per row (about
  * 6 µs a row), and every full chunk reuses one prepared statement from the SQLite statement cache.
+ * Identifiers are quoted as Kysely quotes them, so write-watch.ts recognises the notification tables and
+ * an ingest does not clear the account read caches.
  */
 export async function bulkInsert(
   db: Executor,
@@ -69,7 +71,7 @@ export async function bulkInsert(
     if (text === undefined) {
       let n = 0;
       const row = () => `(${columns.map(() => (pg ? `$${++n}` : '?')).join(', ')})`;
-      text = `insert into ${table} (${columns.join(', ')}) values ${Array.from({ length: part.length }, row).join(', ')} ${suffix}`;
+      text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${Array.from({ length: part.length }, row).join(', ')} ${suffix}`;
       if (sqlCache.size > 2000) sqlCache.clear();
       sqlCache.set(key, text);
     }
