@@ -1,13 +1,14 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { type Logger, pino } from 'pino';
-
-const silent = pino({ enabled: false });
-
 import type { Metrics } from '../../adapters/metrics/metrics.js';
 import type { AppEnv } from '../app-env.js';
 
+const silent = pino({ enabled: false });
+
 /** One log line per request (method, route, status, ms, request id) and the duration histogram. */
 export function requestLog(options: { logger: Logger; metrics: Metrics }): MiddlewareHandler<AppEnv> {
+  // The level is fixed for the process: above info, skip building each line's object.
+  const logs = options.logger.isLevelEnabled('info');
   return async function requestLog(c, next) {
     const started = performance.now();
     const requestId = c.get('requestId');
@@ -15,12 +16,16 @@ export function requestLog(options: { logger: Logger; metrics: Metrics }): Middl
     await next();
     const ms = performance.now() - started;
     // The matched route pattern, not the raw path: ids and tokens never reach the logs or metric labels.
-    const route = c.res.status === 404 && c.req.routePath === '/*' ? '(unmatched)' : c.req.routePath;
-    options.metrics.observeRequest(c.req.method, route, c.res.status, ms / 1000);
-    options.logger.info(
-      { requestId, method: c.req.method, route, status: c.res.status, ms: Math.round(ms * 10) / 10 },
-      'request',
-    );
+    const { status } = c.res;
+    const routePath = c.req.routePath;
+    const route = status === 404 && routePath === '/*' ? '(unmatched)' : routePath;
+    options.metrics.observeRequest(c.req.method, route, status, ms / 1000);
+    if (logs) {
+      options.logger.info(
+        { requestId, method: c.req.method, route, status, ms: Math.round(ms * 10) / 10 },
+        'request',
+      );
+    }
   };
 }
 
