@@ -7,6 +7,7 @@ import { fileAvatarStore } from './adapters/avatars/file-avatar-store.js';
 import { sharpAvatarProcessor } from './adapters/avatars/sharp-processor.js';
 import { readCache } from './adapters/cache/read-cache.js';
 import { type Db, openDatabase } from './adapters/db/database.js';
+import { deleteExpiredRows } from './adapters/db/expired-rows.js';
 import { migrateToLatest, pendingMigrations } from './adapters/db/migrate.js';
 import { outboxDepth, outboxQueue } from './adapters/db/outbox-store.js';
 import { serializedTransactor, storesFor, transactor } from './adapters/db/stores.js';
@@ -37,6 +38,7 @@ import type { MailTransport } from './domain/mail/deliver-outbox.js';
 import { type Clock, systemClock } from './domain/shared/clock.js';
 import { createApp } from './http/app.js';
 import type { AuthContext } from './http/app-env.js';
+import { expiredRowsJob } from './jobs/expired-rows-job.js';
 import { outboxJob } from './jobs/outbox-job.js';
 import { type Scheduler, startScheduler } from './jobs/scheduler.js';
 import { throttlePurgeJob } from './jobs/throttle-purge-job.js';
@@ -227,7 +229,12 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
     app,
     logger,
     metrics,
-    jobs: [outbox, digests.job, throttlePurgeJob((now, idle) => purgeThrottle(db.kysely, now, idle), clock)],
+    jobs: [
+      outbox,
+      digests.job,
+      throttlePurgeJob((now, idle) => purgeThrottle(db.kysely, now, idle), clock),
+      expiredRowsJob((now, limit) => deleteExpiredRows(db.kysely, now, limit), clock),
+    ],
     outbox,
     transport,
     notifications,

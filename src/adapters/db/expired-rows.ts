@@ -1,0 +1,55 @@
+import type { Executor } from './database.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+// A link opened a few days after it expired still finds its row and says "expired" rather than "unknown".
+export const TOKEN_GRACE_MS = 7 * DAY;
+// Sent emails stay a month for an operator asking "did it go out?"; dead ones stay until someone looks.
+export const SENT_EMAIL_RETENTION_MS = 30 * DAY;
+
+export type Deleted = {
+  readonly sessions: number;
+  readonly tokens: number;
+  readonly sentEmails: number;
+};
+
+/**
+ * Deletes at most `limit` rows of each kind that nothing needs any more: sessions past their expiry,
+ * one-time tokens (password reset, email change, setup, single sign-on attempts) a week past theirs,
+ * and emails sent over a month ago. One bounded statement per table, so the single SQLite writer is
+ * never held long; idempotent, so every replica may run it.
+ */
+export async function deleteExpiredRows(db: Executor, now: Date, limit: number): Promise<Deleted> {
+  const t = now.getTime();
+  const sessions = await db
+    .deleteFrom('sessions')
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('sessions').select('id').where('expires_at', '<=', t).limit(limit),
+    )
+    .executeTakeFirst();
+  const tokens = await db
+    .deleteFrom('one_time_tokens')
+    .where('token_hash', 'in', (eb) =>
+      eb
+        .selectFrom('one_time_tokens')
+        .select('token_hash')
+        .where('expires_at', '<', t - TOKEN_GRACE_MS)
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  const sentEmails = await db
+    .deleteFrom('outbox')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('outbox')
+        .select('id')
+        .where('status', '=', 'sent')
+        .where('sent_at', '<', t - SENT_EMAIL_RETENTION_MS)
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return {
+    sessions: Number(sessions.numDeletedRows),
+    tokens: Number(tokens.numDeletedRows),
+    sentEmails: Number(sentEmails.numDeletedRows),
+  };
+}
