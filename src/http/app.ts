@@ -147,6 +147,13 @@ export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
           : {}),
       });
     }
+    if (error instanceof HTTPException && error.status === 415) {
+      return problem(c, {
+        status: 415 as 400,
+        code: 'unsupported_media_type',
+        detail: 'Send the body as JSON, with the header Content-Type: application/json.',
+      });
+    }
     if (error instanceof HTTPException && error.status < 500) {
       const malformed = /malformed json/i.test(error.message);
       return problem(c, {

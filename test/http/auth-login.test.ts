@@ -76,6 +76,8 @@ describe('POST /api/v1/auth/login', () => {
     });
     expect(form.status).toBe(415);
     expect(form.headers.get('content-type')).toMatch(/problem\+json/);
+    expect(form.json.code).toBe('unsupported_media_type');
+    expect(form.json.detail).toMatch(/Content-Type: application\/json/);
     const broken = await app.request('POST', '/api/v1/auth/login', '{"identifier":', {
       'content-type': 'application/json',
     });

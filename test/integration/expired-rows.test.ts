@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DIGEST_ITEM_RETENTION_MS,
   deleteExpiredRows,
   SENT_EMAIL_RETENTION_MS,
   TOKEN_GRACE_MS,
@@ -65,7 +66,7 @@ async function seed(engine: (typeof engines)[number]) {
     created_at: t - 1000,
     sent_at: sentAt,
   });
-  return { db, k, session, token, email };
+  return { db, k, userId, session, token, email };
 }
 
 const ids = async (rows: Promise<Array<Record<string, unknown>>>, key: string) =>
@@ -73,7 +74,7 @@ const ids = async (rows: Promise<Array<Record<string, unknown>>>, key: string) =
 
 describe.each(engines)('deleting expired rows on %s', (engine) => {
   it('deletes expired sessions, tokens a week past expiry and emails sent a month ago, nothing else', async () => {
-    const { k, db, session, token, email } = await seed(engine);
+    const { k, db, userId, session, token, email } = await seed(engine);
     await k
       .insertInto('sessions')
       .values([session('expired', t - 1), session('at-expiry', t), session('live', t + 60_000)])
@@ -96,8 +97,36 @@ describe.each(engines)('deleting expired rows on %s', (engine) => {
       ])
       .execute();
 
+    await k
+      .insertInto('notification_events')
+      .values({
+        id: 'e1',
+        idempotency_key: 'k1',
+        content_hash: 'h',
+        type: 'note.created',
+        title: 'A note',
+        occurred_at: t - DIGEST_ITEM_RETENTION_MS - 2,
+        created_at: t - DIGEST_ITEM_RETENTION_MS - 2,
+      })
+      .execute();
+    const item = (id: string, createdAt: number) => ({
+      id,
+      user_id: userId,
+      event_id: 'e1',
+      type: 'note.created',
+      occurred_at: createdAt,
+      created_at: createdAt,
+    });
+    await k
+      .insertInto('notification_digest_items')
+      .values([item('stale', t - DIGEST_ITEM_RETENTION_MS - 1), item('fresh', t - 60_000)])
+      .execute();
+
     const deleted = await deleteExpiredRows(db.kysely, now, 1000);
-    expect(deleted).toEqual({ sessions: 2, tokens: 1, sentEmails: 1 });
+    expect(deleted).toEqual({ sessions: 2, tokens: 1, sentEmails: 1, digestItems: 1 });
+    expect(await ids(k.selectFrom('notification_digest_items').select('id').execute(), 'id')).toEqual([
+      'fresh',
+    ]);
     expect(await ids(k.selectFrom('sessions').select('id').execute(), 'id')).toEqual(['live']);
     expect(await ids(k.selectFrom('one_time_tokens').select('token_hash').execute(), 'token_hash')).toEqual([
       'live',
@@ -108,7 +137,12 @@ describe.each(engines)('deleting expired rows on %s', (engine) => {
       'old-dead',
       'pending',
     ]);
-    expect(await deleteExpiredRows(db.kysely, now, 1000)).toEqual({ sessions: 0, tokens: 0, sentEmails: 0 });
+    expect(await deleteExpiredRows(db.kysely, now, 1000)).toEqual({
+      sessions: 0,
+      tokens: 0,
+      sentEmails: 0,
+      digestItems: 0,
+    });
   });
 
   it('deletes in bounded batches, and the job repeats them until a batch comes back short', async () => {

@@ -5,17 +5,21 @@ const DAY = 24 * 60 * 60 * 1000;
 export const TOKEN_GRACE_MS = 7 * DAY;
 // Sent emails stay a month for an operator asking "did it go out?"; dead ones stay until someone looks.
 export const SENT_EMAIL_RETENTION_MS = 30 * DAY;
+// A digest covers at most a week; items a month old were digested long ago, or belong to someone whose
+// digest is off (routing still files them, so turning it back on does not bring months of old news).
+export const DIGEST_ITEM_RETENTION_MS = 30 * DAY;
 
 export type Deleted = {
   readonly sessions: number;
   readonly tokens: number;
   readonly sentEmails: number;
+  readonly digestItems: number;
 };
 
 /**
  * Deletes at most `limit` rows of each kind that nothing needs any more: sessions past their expiry,
  * one-time tokens (password reset, email change, setup, single sign-on attempts) a week past theirs,
- * and emails sent over a month ago. One bounded statement per table, so the single SQLite writer is
+ * emails sent over a month ago, and digest items over a month old. One bounded statement per table, so the single SQLite writer is
  * never held long; idempotent, so every replica may run it.
  */
 export async function deleteExpiredRows(db: Executor, now: Date, limit: number): Promise<Deleted> {
@@ -47,7 +51,18 @@ export async function deleteExpiredRows(db: Executor, now: Date, limit: number):
         .limit(limit),
     )
     .executeTakeFirst();
+  const digestItems = await db
+    .deleteFrom('notification_digest_items')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('notification_digest_items')
+        .select('id')
+        .where('created_at', '<', t - DIGEST_ITEM_RETENTION_MS)
+        .limit(limit),
+    )
+    .executeTakeFirst();
   return {
+    digestItems: Number(digestItems.numDeletedRows),
     sessions: Number(sessions.numDeletedRows),
     tokens: Number(tokens.numDeletedRows),
     sentEmails: Number(sentEmails.numDeletedRows),
