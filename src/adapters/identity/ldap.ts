@@ -123,17 +123,23 @@ export function ldapProvider(
     }
   }
 
-  const identityOf = (entry: Entry): ExternalIdentity => ({
-    providerId: config.id,
-    issuer,
-    subject: (binarySubject ? firstHex(entry, map.subject) : first(entry, map.subject)) || entry.dn,
-    username: first(entry, map.username),
-    email: first(entry, map.email),
-    // The directory is run by the organisation's administrators: its addresses are taken as verified.
-    emailVerified: first(entry, map.email) !== '',
-    firstName: first(entry, map.firstName),
-    lastName: first(entry, map.lastName),
-  });
+  const identityOf = (entry: Entry): ExternalIdentity => {
+    const email = first(entry, map.email);
+    const domain = email.split('@')[1]?.toLowerCase();
+    return {
+      providerId: config.id,
+      issuer,
+      subject: (binarySubject ? firstHex(entry, map.subject) : first(entry, map.subject)) || entry.dn,
+      username: first(entry, map.username),
+      email: first(entry, map.email),
+      // The directory is run by the organisation's administrators: its addresses are taken as verified.
+      emailVerified: first(entry, map.email) !== '',
+      firstName: first(entry, map.firstName),
+      lastName: first(entry, map.lastName),
+      // The organisation's own directory vouches for its addresses' domain (per-domain autoCreate).
+      ...(domain ? { domain } : {}),
+    };
+  };
 
   return {
     id: config.id,

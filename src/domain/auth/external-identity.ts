@@ -13,7 +13,10 @@ export interface ExternalIdentity {
   readonly emailVerified: boolean;
   readonly firstName: string;
   readonly lastName: string;
-  /** The organisation's domain the provider vouches for (Google's `hd` claim), for per-domain policy. */
+  /**
+   * The organisation's domain the provider vouches for, for per-domain policy: Google's `hd` claim (absent
+   * for personal Google accounts, whatever their address), a verified address's domain elsewhere.
+   */
   readonly domain?: string;
 }
 

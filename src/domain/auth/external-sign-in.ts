@@ -127,8 +127,9 @@ export async function signInWithExternalIdentity(
 
 function mayCreate(policy: ExternalSignInPolicy, identity: ExternalIdentity): boolean {
   if (typeof policy.autoCreate === 'boolean') return policy.autoCreate;
-  const domain = (identity.domain ?? identity.email.split('@')[1] ?? '').toLowerCase();
-  return policy.autoCreate.some((d) => d.toLowerCase() === domain);
+  // Only a domain the provider vouches for counts: a personal Google account may use any address.
+  const domain = identity.domain?.toLowerCase();
+  return domain !== undefined && policy.autoCreate.some((d) => d.toLowerCase() === domain);
 }
 
 function assertEnabled(user: User, policy: ExternalSignInPolicy): void {
