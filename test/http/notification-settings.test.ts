@@ -59,11 +59,22 @@ describe('GET/PUT /api/v1/me/notification-settings', () => {
   });
 
   it('accepts what GET returned, sent back whole, without pinning anything that did not change', async () => {
-    const { get, put } = await setup();
+    const { app, ada, get, put } = await setup();
     const before = (await get()).json;
     const res = await put(before);
     expect(res.status).toBe(200);
     expect(res.json).toEqual(before);
+    // The digest still follows the profile's time zone: moving the profile moves the digest.
+    const settings = await app.db.kysely.selectFrom('notification_user_settings').selectAll().execute();
+    expect(settings.map((r) => r.digest_time_zone)).toEqual([null]);
+    const moved = await app.request(
+      'PATCH',
+      '/api/v1/me',
+      { preferences: { timeZone: 'Asia/Tokyo' } },
+      { cookie: ada.cookie },
+    );
+    expect(moved.status).toBe(200);
+    expect((await get()).json.digest.timeZone).toBe('Asia/Tokyo');
   });
 
   it('answers 409 notification_locked when a locked type is switched off, and stores nothing', async () => {

@@ -131,6 +131,12 @@ export async function updateSettings(
     });
   }
   throwIssues(issues);
+  // GET shows the profile's zone when the digest follows it; sending that back keeps it following, so
+  // a later change of the profile's zone still moves the digest. Read before the transaction: on libsql
+  // a read outside it would wait for it.
+  const profileZone = update.digest?.timeZone
+    ? ((await deps.profiles.findById(userId))?.preferences.timeZone ?? 'UTC')
+    : undefined;
   await deps.transact(async ({ notificationSettings: store }) => {
     const now = deps.clock();
     if (changes.length > 0) {
@@ -144,12 +150,16 @@ export async function updateSettings(
     if (update.digest || update.notifyOwnActions !== undefined) {
       const s = storedOrDefault(await store.userSettings(userId), deps.digestDefaults);
       const d = update.digest ?? {};
+      const zone =
+        d.timeZone === undefined || (s.digestTimeZone === null && d.timeZone === profileZone)
+          ? s.digestTimeZone
+          : d.timeZone;
       await store.saveUserSettings(
         userId,
         {
           digestFrequency: d.frequency ?? s.digestFrequency,
           digestTime: d.time ?? s.digestTime,
-          digestTimeZone: d.timeZone === undefined ? s.digestTimeZone : d.timeZone,
+          digestTimeZone: zone,
           digestWeekday: d.weekday ?? s.digestWeekday,
           notifyOwnActions: update.notifyOwnActions ?? s.notifyOwnActions,
         },
