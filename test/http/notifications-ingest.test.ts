@@ -276,4 +276,29 @@ describe('POST /api/v1/events', () => {
     expect(res.json.accepted).toBe(1000);
     expect(await counts(app)).toEqual({ events: 1000, inbox: 2000, digest: 2000, outbox: 0 });
   });
+
+  it('takes a full batch of long events over the general 1 MiB limit, and says to split a larger one', async () => {
+    const { app } = await setup();
+    const long = (n: number, chars: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        type: 'status.changed',
+        recipients: ['ada'],
+        title: `t${i}`,
+        body: 'x'.repeat(chars),
+        idempotencyKey: `long-${chars}-${i}`,
+      }));
+    const full = await app.request('POST', '/api/v1/events', { events: long(1000, 8_000) }, auth);
+    expect(full.status).toBe(202);
+    expect(full.json.accepted).toBe(1000);
+
+    const huge = JSON.stringify({ events: long(1000, 10_000) }).replace(/x{10000}/g, 'é'.repeat(10_000));
+    const res = await app.request('POST', '/api/v1/events', huge, {
+      ...auth,
+      'content-length': String(Buffer.byteLength(huge)),
+    });
+    expect(res.status).toBe(413);
+    expect(res.json.code).toBe('body_too_large');
+    expect(res.json.detail).toMatch(/Split the events into smaller batches/);
+    expect((await counts(app)).events).toBe(1000);
+  });
 });

@@ -4,7 +4,7 @@ import type { AppEnv } from '../app-env.js';
 import { problem } from '../problem.js';
 
 /** Refuses bodies over `maxSize` bytes with 413 before reading them whole. */
-export function bodyLimitProblem(maxSize: number): MiddlewareHandler<AppEnv> {
+export function bodyLimitProblem(maxSize: number, advice = 'Send less data.'): MiddlewareHandler<AppEnv> {
   const mib = Math.round((maxSize / 1024 / 1024) * 10) / 10;
   return bodyLimit({
     maxSize,
@@ -12,7 +12,7 @@ export function bodyLimitProblem(maxSize: number): MiddlewareHandler<AppEnv> {
       problem(c, {
         status: 413,
         code: 'body_too_large',
-        detail: `The request body is larger than ${mib} MiB. Send less data.`,
+        detail: `The request body is larger than ${mib} MiB. ${advice}`,
       }),
   });
 }
