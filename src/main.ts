@@ -233,7 +233,7 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
       outbox,
       digests.job,
       throttlePurgeJob((now, idle) => purgeThrottle(db.kysely, now, idle), clock),
-      expiredRowsJob((now, limit) => deleteExpiredRows(db.kysely, now, limit), clock),
+      expiredRowsJob((now, limit) => deleteExpiredRows(db.kysely, now, limit), clock, config.cleanup),
     ],
     outbox,
     transport,

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
     expect(config.database.url).toBe('file:./data/concierge.db');
     expect(config.mail.transport).toBe('file');
     expect(config.providers.map((p) => p.id)).toEqual(['local']);
+    expect(config.cleanup.schedule).toBe('0 */10 * * * *');
   });
 
   it('merges the file named by CONCIERGE_CONFIG over the defaults, key by key', () => {
@@ -66,6 +67,15 @@ describe('loadConfig', () => {
     expect(problems.some((p) => p.startsWith('server.publicUrl:'))).toBe(true);
     expect(problems).toContain('mail.smtp: mail.transport is smtp: set mail.smtp.url');
     expect(problems).toContain('(root): unknown key(s) bogus');
+  });
+
+  it('refuses a job schedule that is not a cron pattern, naming the key', () => {
+    const path = file(
+      'cleanup:\n  schedule: every ten minutes\nmail:\n  outbox:\n    schedule: "99 * * * * *"\n',
+    );
+    const problems = problemsOf(() => loadConfig({ CONCIERGE_CONFIG: path }));
+    expect(problems.some((p) => p.startsWith('cleanup.schedule: not a cron pattern'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('mail.outbox.schedule: not a cron pattern'))).toBe(true);
   });
 
   it('refuses a file that is not YAML, or missing, naming the file', () => {

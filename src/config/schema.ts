@@ -1,5 +1,23 @@
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { notificationsSchema } from './notifications-schema.js';
+
+/** A croner pattern (six fields: with seconds); a bad one is a config error, not a crash at start. */
+const cronPattern = (fallback: string) =>
+  z
+    .string()
+    .refine(
+      (pattern) => {
+        try {
+          new Cron(pattern, { paused: true }).stop();
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: `not a cron pattern; use six fields with seconds, e.g. "${fallback}"` },
+    )
+    .default(fallback);
 
 const port = z.coerce.number().int().min(0).max(65535);
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
@@ -191,7 +209,7 @@ export const configSchema = z
             maxAttempts: z.number().int().min(1).max(50).default(8),
             batchSize: z.number().int().min(1).max(1000).default(50),
             /** croner pattern with seconds; default every 5 seconds */
-            schedule: z.string().default('*/5 * * * * *'),
+            schedule: cronPattern('*/5 * * * * *'),
           })
           .prefault({}),
       })
@@ -200,6 +218,13 @@ export const configSchema = z
         message: 'mail.transport is smtp: set mail.smtp.url',
         path: ['smtp'],
       }),
+    /** Deletes expired sessions, old one-time tokens, old emails and digest items (see README). */
+    cleanup: z
+      .strictObject({
+        /** croner pattern with seconds; default every 10 minutes */
+        schedule: cronPattern('0 */10 * * * *'),
+      })
+      .prefault({}),
     serviceTokens: z.array(z.string().min(32, 'a service token needs at least 32 characters')).default([]),
     notifications: notificationsSchema,
   })

@@ -4,13 +4,19 @@ import type { Job } from './scheduler.js';
 type DeleteBatch = (now: Date, limit: number) => Promise<Record<string, number>>;
 
 /**
- * Every ten minutes, deletes expired sessions, old one-time tokens and old sent emails in batches of
- * `batchSize` per table until a batch comes back short, or the service is stopping.
+ * On `schedule` (config `cleanup.schedule`, every ten minutes by default), deletes rows nothing needs any
+ * more (see deleteExpiredRows) in batches of `batchSize` per table until every batch comes back short,
+ * or the service is stopping.
  */
-export function expiredRowsJob(deleteBatch: DeleteBatch, clock: Clock, batchSize = 1000): Job {
+export function expiredRowsJob(
+  deleteBatch: DeleteBatch,
+  clock: Clock,
+  options: { readonly schedule: string; readonly batchSize?: number },
+): Job {
+  const batchSize = options.batchSize ?? 1000;
   return {
     name: 'expired-rows',
-    schedule: '0 */10 * * * *',
+    schedule: options.schedule,
     async run(stopping) {
       for (;;) {
         const deleted = await deleteBatch(clock(), batchSize);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DEAD_EMAIL_RETENTION_MS,
   DIGEST_ITEM_RETENTION_MS,
   deleteExpiredRows,
   SENT_EMAIL_RETENTION_MS,
@@ -53,7 +54,12 @@ async function seed(engine: (typeof engines)[number]) {
     expires_at: expiresAt,
     used_at: null,
   });
-  const email = (id: string, status: 'pending' | 'sent' | 'dead', sentAt: number | null) => ({
+  const email = (
+    id: string,
+    status: 'pending' | 'sent' | 'dead',
+    sentAt: number | null,
+    lastAttemptAt = t,
+  ) => ({
     id,
     to_address: 'ada@studio.example',
     subject: 's',
@@ -62,8 +68,8 @@ async function seed(engine: (typeof engines)[number]) {
     template: 'test',
     headers: '{}',
     status,
-    next_attempt_at: t,
-    created_at: t - 1000,
+    next_attempt_at: lastAttemptAt,
+    created_at: lastAttemptAt - 1000,
     sent_at: sentAt,
   });
   return { db, k, userId, session, token, email };
@@ -73,7 +79,7 @@ const ids = async (rows: Promise<Array<Record<string, unknown>>>, key: string) =
   (await rows).map((r) => r[key]).sort();
 
 describe.each(engines)('deleting expired rows on %s', (engine) => {
-  it('deletes expired sessions, tokens a week past expiry and emails sent a month ago, nothing else', async () => {
+  it('deletes expired sessions, tokens a week past expiry, emails sent a month ago and dead three months ago, nothing else', async () => {
     const { k, db, userId, session, token, email } = await seed(engine);
     await k
       .insertInto('sessions')
@@ -92,8 +98,9 @@ describe.each(engines)('deleting expired rows on %s', (engine) => {
       .values([
         email('old-sent', 'sent', t - SENT_EMAIL_RETENTION_MS - 1),
         email('new-sent', 'sent', t - 60_000),
-        email('old-dead', 'dead', null),
-        email('pending', 'pending', null),
+        email('long-dead', 'dead', null, t - DEAD_EMAIL_RETENTION_MS - 1),
+        email('recently-dead', 'dead', null, t - SENT_EMAIL_RETENTION_MS - 1),
+        email('pending', 'pending', null, t - DEAD_EMAIL_RETENTION_MS - 1),
       ])
       .execute();
 
@@ -123,7 +130,7 @@ describe.each(engines)('deleting expired rows on %s', (engine) => {
       .execute();
 
     const deleted = await deleteExpiredRows(db.kysely, now, 1000);
-    expect(deleted).toEqual({ sessions: 2, tokens: 1, sentEmails: 1, digestItems: 1 });
+    expect(deleted).toEqual({ sessions: 2, tokens: 1, sentEmails: 1, deadEmails: 1, digestItems: 1 });
     expect(await ids(k.selectFrom('notification_digest_items').select('id').execute(), 'id')).toEqual([
       'fresh',
     ]);
@@ -134,13 +141,14 @@ describe.each(engines)('deleting expired rows on %s', (engine) => {
     ]);
     expect(await ids(k.selectFrom('outbox').select('id').execute(), 'id')).toEqual([
       'new-sent',
-      'old-dead',
       'pending',
+      'recently-dead',
     ]);
     expect(await deleteExpiredRows(db.kysely, now, 1000)).toEqual({
       sessions: 0,
       tokens: 0,
       sentEmails: 0,
+      deadEmails: 0,
       digestItems: 0,
     });
   });
@@ -160,7 +168,7 @@ describe.each(engines)('deleting expired rows on %s', (engine) => {
         return d;
       },
       () => now,
-      10,
+      { schedule: '0 */10 * * * *', batchSize: 10 },
     );
     await job.run();
     expect(batches).toEqual([10, 5]);
@@ -180,7 +188,7 @@ describe.each(engines)('deleting expired rows on %s', (engine) => {
         return deleteExpiredRows(db.kysely, at, limit);
       },
       () => now,
-      10,
+      { schedule: '0 */10 * * * *', batchSize: 10 },
     );
     await job.run(stopping.signal);
     expect(await k.selectFrom('sessions').select('id').execute()).toHaveLength(20);

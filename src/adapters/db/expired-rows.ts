@@ -3,8 +3,10 @@ import type { Executor } from './database.js';
 const DAY = 24 * 60 * 60 * 1000;
 // A link opened a few days after it expired still finds its row and says "expired" rather than "unknown".
 export const TOKEN_GRACE_MS = 7 * DAY;
-// Sent emails stay a month for an operator asking "did it go out?"; dead ones stay until someone looks.
+// Sent emails stay a month for an operator asking "did it go out?"; dead ones three months after their
+// last attempt, long enough to notice and look (they hold links and personal data, so not for ever).
 export const SENT_EMAIL_RETENTION_MS = 30 * DAY;
+export const DEAD_EMAIL_RETENTION_MS = 90 * DAY;
 // A digest covers at most a week; items a month old were digested long ago, or belong to someone whose
 // digest is off (routing still files them, so turning it back on does not bring months of old news).
 export const DIGEST_ITEM_RETENTION_MS = 30 * DAY;
@@ -13,14 +15,16 @@ export type Deleted = {
   readonly sessions: number;
   readonly tokens: number;
   readonly sentEmails: number;
+  readonly deadEmails: number;
   readonly digestItems: number;
 };
 
 /**
  * Deletes at most `limit` rows of each kind that nothing needs any more: sessions past their expiry,
  * one-time tokens (password reset, email change, setup, single sign-on attempts) a week past theirs,
- * emails sent over a month ago, and digest items over a month old. One bounded statement per table, so the single SQLite writer is
- * never held long; idempotent, so every replica may run it.
+ * emails sent over a month ago, dead emails three months after their last attempt, and digest items
+ * over a month old. One bounded statement per kind, so the single SQLite writer is never held long;
+ * idempotent, so every replica may run it.
  */
 export async function deleteExpiredRows(db: Executor, now: Date, limit: number): Promise<Deleted> {
   const t = now.getTime();
@@ -51,6 +55,18 @@ export async function deleteExpiredRows(db: Executor, now: Date, limit: number):
         .limit(limit),
     )
     .executeTakeFirst();
+  // A dead email keeps the time of its last attempt in next_attempt_at (markFailed leaves it).
+  const deadEmails = await db
+    .deleteFrom('outbox')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('outbox')
+        .select('id')
+        .where('status', '=', 'dead')
+        .where('next_attempt_at', '<', t - DEAD_EMAIL_RETENTION_MS)
+        .limit(limit),
+    )
+    .executeTakeFirst();
   const digestItems = await db
     .deleteFrom('notification_digest_items')
     .where('id', 'in', (eb) =>
@@ -62,9 +78,10 @@ export async function deleteExpiredRows(db: Executor, now: Date, limit: number):
     )
     .executeTakeFirst();
   return {
-    digestItems: Number(digestItems.numDeletedRows),
     sessions: Number(sessions.numDeletedRows),
     tokens: Number(tokens.numDeletedRows),
     sentEmails: Number(sentEmails.numDeletedRows),
+    deadEmails: Number(deadEmails.numDeletedRows),
+    digestItems: Number(digestItems.numDeletedRows),
   };
 }
