@@ -1,32 +1,11 @@
-import { createServer } from 'node:net';
 import { serve } from '@hono/node-server';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { accountStore } from '../../src/adapters/db/account-store.js';
 import { localUser } from '../support/accounts.js';
 import { cleanup } from '../support/cleanup.js';
 import { testApp } from '../support/test-app.js';
-
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+import { launchChromium } from './support/browser.js';
+import { freePort } from './support/processes.js';
 
 describe('local accounts in a browser', () => {
   it('signs in, edits the account page: Save appears with a change, saves, and disappears', async () => {
@@ -36,7 +15,7 @@ describe('local accounts in a browser', () => {
     const server = serve({ fetch: app.app.fetch, port, hostname: '127.0.0.1' });
     cleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const { user, password } = await localUser(app);
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+    const browser = await launchChromium();
     cleanup(() => browser.close());
     const page = await browser.newPage();
 

@@ -1,32 +1,11 @@
-import { createServer } from 'node:net';
 import { serve } from '@hono/node-server';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { cleanup } from '../support/cleanup.js';
 import { png } from '../support/images.js';
 import { signedInUser } from '../support/signed-in.js';
 import { testApp } from '../support/test-app.js';
-
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+import { launchChromium } from './support/browser.js';
+import { freePort } from './support/processes.js';
 
 /** Concierge served in-process on a free port, a signed-in user, and Chromium holding their cookie. */
 async function browserSession() {
@@ -36,7 +15,7 @@ async function browserSession() {
   const server = serve({ fetch: app.app.fetch, port, hostname: '127.0.0.1' });
   cleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const signedIn = await signedInUser(app);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  const browser = await launchChromium();
   cleanup(() => browser.close());
   const context = await browser.newContext();
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });

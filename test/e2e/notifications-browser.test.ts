@@ -1,32 +1,12 @@
-import { createServer } from 'node:net';
 import { serve } from '@hono/node-server';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { cleanup } from '../support/cleanup.js';
 import { signedInUser } from '../support/signed-in.js';
 import { testApp } from '../support/test-app.js';
+import { launchChromium } from './support/browser.js';
+import { freePort } from './support/processes.js';
 
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const serviceToken = 'host-platform-token-0123456789abcdef0123456789';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function browserSession() {
   const port = await freePort();
@@ -35,7 +15,7 @@ async function browserSession() {
   const server = serve({ fetch: app.app.fetch, port, hostname: '127.0.0.1' });
   cleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const signedIn = await signedInUser(app, { username: 'ada' });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  const browser = await launchChromium();
   cleanup(() => browser.close());
   const context = await browser.newContext();
   await context.addCookies([{ name: 'concierge_session', value: signedIn.token, url: origin }]);
