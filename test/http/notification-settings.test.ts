@@ -112,6 +112,15 @@ describe('GET/PUT /api/v1/me/notification-settings', () => {
 
   it.each([
     [{ types: [{ type: 'no.such', channels: { email: true } }] }, 'types.0.type'],
+    [
+      {
+        types: [
+          { type: 'task.assigned', channels: { email: true } },
+          { type: 'task.assigned', channels: { email: false } },
+        ],
+      },
+      'types.1.type',
+    ],
     [{ types: [{ type: 'security.new-sign-in' }] }, 'types.0.channels'],
     [{ types: [{ type: 'task.assigned', channels: { email: 'yes' } }] }, 'types.0.channels.email'],
     [{ types: [{ type: 'task.assigned', channels: { sms: true } }] }, 'types.0.channels'],

@@ -181,7 +181,17 @@ export function checkTypeChanges(
   prefix: string,
 ): { type: string; channels: ChannelChange }[] {
   const out: { type: string; channels: ChannelChange }[] = [];
+  const seen = new Set<string>();
   entries.forEach((entry, i) => {
+    if (seen.has(entry.type)) {
+      // Two changes of one type could contradict each other: say so rather than let the last one win.
+      issues.push({
+        field: `${prefix}.${i}.type`,
+        message: `"${entry.type.slice(0, 80)}" appears more than once; send each type once`,
+      });
+      return;
+    }
+    seen.add(entry.type);
     const type = catalog.get(entry.type);
     if (!type) {
       issues.push({
