@@ -292,4 +292,14 @@ describe('on PostgreSQL', () => {
     );
     expect((await app.request('GET', '/api/v1/me/api-keys', undefined, bearer(key))).status).toBe(401);
   });
+
+  it('answers an id holding a NUL byte with 400, on PostgreSQL too (its text type refuses NUL)', async () => {
+    const app = await testApp({ engine: 'postgres' });
+    const admin = await signedInUser(app, { role: 'admin' });
+    for (const path of ['/api/v1/me/api-keys/%00', '/api/v1/admin/users/%00/avatar']) {
+      const res = await app.request('DELETE', path, undefined, { cookie: admin.cookie });
+      expect(res.status, path).toBe(400);
+      expect(res.json.detail, path).toMatch(/control characters/);
+    }
+  });
 });

@@ -7,6 +7,7 @@ import type { AppEnv } from '../../app-env.js';
 import { clientIp } from '../../client-ip.js';
 import { requireUser } from '../../middleware/authenticate.js';
 import { problemResponses } from '../../problem.js';
+import { plainText } from '../me/me-schemas.js';
 import { ApiKeysPage } from './api-keys-page.js';
 
 /** What the API key routes need, wired in main.ts. */
@@ -82,7 +83,7 @@ const revokeRoute = createRoute({
   tags: ['me'],
   summary: 'Revoke one of your API keys; it stops working at once',
   middleware: [requireUser()] as const,
-  request: { params: z.object({ id: z.string().min(1).max(100) }) },
+  request: { params: z.object({ id: plainText(100, 1) }) },
   responses: { 204: { description: 'Revoked' }, ...problemResponses(401, 404) },
 });
 

@@ -5,6 +5,7 @@ import { DomainError } from '../../../domain/shared/errors.js';
 import type { AppEnv } from '../../app-env.js';
 import { requireAdmin, requireUser } from '../../middleware/authenticate.js';
 import { problem, problemResponses } from '../../problem.js';
+import { plainText } from '../me/me-schemas.js';
 import { uploadLimit } from './upload-limit.js';
 
 /** What the avatar routes need, wired in main.ts. */
@@ -64,7 +65,7 @@ const adminDeleteRoute = createRoute({
   tags: ['admin'],
   summary: "Remove a user's profile picture",
   middleware: [requireAdmin()] as const,
-  request: { params: z.object({ id: z.string().min(1).max(100) }) },
+  request: { params: z.object({ id: plainText(100, 1) }) },
   responses: { 204: { description: 'Removed (or there was none)' }, ...problemResponses(401, 403, 404) },
 });
 
