@@ -3,30 +3,11 @@ import { accountStore, accountTokenStore } from '../../src/adapters/db/account-s
 import { sessionsStore } from '../../src/adapters/db/sessions-store.js';
 import { throttleStore } from '../../src/adapters/db/throttle-store.js';
 import { usersStore } from '../../src/adapters/db/users-store.js';
-import { defaultPreferences, type User } from '../../src/domain/accounts/user.js';
+import type { User } from '../../src/domain/accounts/user.js';
 import { hasCode } from '../../src/domain/shared/errors.js';
 import { newId } from '../../src/domain/shared/tokens.js';
 import { engines, freshDatabase } from '../support/databases.js';
-
-function aUser(over: Partial<User> = {}): User {
-  const s = Math.random().toString(36).slice(2, 10);
-  const now = new Date(1_700_000_000_000);
-  return {
-    id: newId(),
-    username: `user-${s}`,
-    email: `user-${s}@studio.example`,
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    role: 'user',
-    disabled: false,
-    providerId: 'local',
-    avatarKey: null,
-    preferences: defaultPreferences,
-    createdAt: now,
-    updatedAt: now,
-    ...over,
-  };
-}
+import { aUser } from '../support/users.js';
 
 describe.each(engines)('account stores on %s', async (engine) => {
   const db = await freshDatabase(engine);

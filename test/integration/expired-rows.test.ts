@@ -7,10 +7,10 @@ import {
   TOKEN_GRACE_MS,
 } from '../../src/adapters/db/expired-rows.js';
 import { usersStore } from '../../src/adapters/db/users-store.js';
-import { defaultPreferences } from '../../src/domain/accounts/user.js';
 import { newId } from '../../src/domain/shared/tokens.js';
 import { expiredRowsJob } from '../../src/jobs/expired-rows-job.js';
 import { engines, freshDatabase } from '../support/databases.js';
+import { aUser } from '../support/users.js';
 
 const now = new Date('2026-11-28T12:00:00Z');
 const t = now.getTime();
@@ -19,23 +19,7 @@ async function seed(engine: (typeof engines)[number]) {
   const db = await freshDatabase(engine);
   const k = db.kysely;
   const userId = newId();
-  await usersStore(k).insert(
-    {
-      id: userId,
-      username: 'ada',
-      email: 'ada@studio.example',
-      firstName: 'Ada',
-      lastName: 'Lovelace',
-      role: 'user',
-      disabled: false,
-      providerId: 'local',
-      avatarKey: null,
-      preferences: defaultPreferences,
-      createdAt: now,
-      updatedAt: now,
-    },
-    null,
-  );
+  await usersStore(k).insert(aUser({ id: userId }, now), null);
   const session = (id: string, expiresAt: number) => ({
     id,
     user_id: userId,

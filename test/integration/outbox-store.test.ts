@@ -3,11 +3,10 @@ import { createRenderer } from '../../emails/render.js';
 import { type Db, type Dialect, openDatabase } from '../../src/adapters/db/database.js';
 import { outboxDepth, outboxQueue, outboxWriter } from '../../src/adapters/db/outbox-store.js';
 import { transactor } from '../../src/adapters/db/stores.js';
-import { defaultPreferences, type User } from '../../src/domain/accounts/user.js';
 import { deliverOutbox } from '../../src/domain/mail/deliver-outbox.js';
 import type { RenderedEmail } from '../../src/domain/mail/email.js';
-import { newId } from '../../src/domain/shared/tokens.js';
 import { engines, freshDatabase } from '../support/databases.js';
+import { aUser } from '../support/users.js';
 
 // One migrated database per engine for the whole file, plus a second connection to it playing a second
 // replica (a second process on SQLite, a second pool on PostgreSQL).
@@ -21,27 +20,8 @@ for (const engine of engines) {
 
 const T0 = Date.UTC(2026, 0, 15, 9, 0, 0);
 const at = (ms: number) => new Date(T0 + ms);
-const suffix = () => Math.random().toString(36).slice(2, 10);
+const _suffix = () => Math.random().toString(36).slice(2, 10);
 const lightRender = async (): Promise<RenderedEmail> => ({ subject: 's', html: '<p>h</p>', text: 'h' });
-
-function aUser(over: Partial<User> = {}): User {
-  const s = suffix();
-  return {
-    id: newId(),
-    username: `user-${s}`,
-    email: `user-${s}@studio.example`,
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    role: 'user',
-    disabled: false,
-    providerId: 'local',
-    avatarKey: null,
-    preferences: defaultPreferences,
-    createdAt: at(0),
-    updatedAt: at(0),
-    ...over,
-  };
-}
 
 describe.each(engines)('the outbox on %s', (engine) => {
   const { db, replica } = databases.get(engine)!;

@@ -5,11 +5,12 @@ import { migrateToLatest, pendingMigrations } from '../../src/adapters/db/migrat
 import { sessionsStore } from '../../src/adapters/db/sessions-store.js';
 import { oneTimeTokenStore } from '../../src/adapters/db/tokens-store.js';
 import { usersStore } from '../../src/adapters/db/users-store.js';
-import { defaultPreferences, type User } from '../../src/domain/accounts/user.js';
+import { defaultPreferences } from '../../src/domain/accounts/user.js';
 import type { Session } from '../../src/domain/auth/sessions.js';
 import { DomainError } from '../../src/domain/shared/errors.js';
-import { hashToken, newId } from '../../src/domain/shared/tokens.js';
+import { hashToken } from '../../src/domain/shared/tokens.js';
 import { engines, freshDatabase } from '../support/databases.js';
+import { aUser } from '../support/users.js';
 
 // One migrated database per engine for the whole file, plus a second connection to it playing a second
 // replica (a second process on SQLite, a second pool on PostgreSQL).
@@ -24,25 +25,6 @@ for (const engine of engines) {
 const T0 = Date.UTC(2026, 0, 15, 9, 0, 0);
 const at = (ms: number) => new Date(T0 + ms);
 const suffix = () => Math.random().toString(36).slice(2, 10);
-
-function aUser(over: Partial<User> = {}): User {
-  const s = suffix();
-  return {
-    id: newId(),
-    username: `user-${s}`,
-    email: `user-${s}@studio.example`,
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    role: 'user',
-    disabled: false,
-    providerId: 'local',
-    avatarKey: null,
-    preferences: defaultPreferences,
-    createdAt: at(0),
-    updatedAt: at(0),
-    ...over,
-  };
-}
 
 async function refusal(promise: Promise<unknown>): Promise<DomainError> {
   const error = await promise.then(
