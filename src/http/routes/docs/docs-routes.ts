@@ -34,11 +34,11 @@ export function docsRoutes() {
   const app = new Hono<AppEnv>();
   const cache = new Map<string, Buffer>();
   app.get('/api/docs', (c) => c.html(page));
-  app.get('/api/docs/init.js', (c) =>
-    c.body(init, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
-  );
+  // One parameter route serves init.js too: a static route beside it made Hono's fast RegExpRouter
+  // refuse the route table, and every request in the app fell back to the slower TrieRouter.
   app.get('/api/docs/:file', async (c) => {
     const name = c.req.param('file');
+    if (name === 'init.js') return c.body(init, 200, { 'content-type': 'text/javascript; charset=utf-8' });
     const type = files[name];
     if (!type) return c.notFound();
     let body = cache.get(name);
