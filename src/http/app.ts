@@ -59,7 +59,7 @@ export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
 
   app.use(requestId());
   app.use(requestLog({ logger: deps.logger, metrics: deps.metrics }));
-  app.use(securityHeaders());
+  app.use(securityHeaders({ https: isHttps(deps.config.server.publicUrl) }));
   // The avatar upload is exempt: it counts its own 10 MiB limit while streaming (avatars/upload-limit.ts).
   // Requests without a body, or with a declared length within the limit (Node's parser holds the body to
   // it), pass without hono's bodyLimit, which reads `c.req.raw.body` and so turns every request into a

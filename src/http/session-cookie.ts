@@ -1,13 +1,27 @@
 import type { Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, setCookie } from 'hono/cookie';
 
 /** `__Host-` pins the cookie to our origin when it can be Secure (https publicUrl). */
 export function sessionCookieName(secure: boolean): string {
   return secure ? '__Host-concierge_session' : 'concierge_session';
 }
 
+const COOKIE_PATTERNS = {
+  secure: /(?:^|;\s*)__Host-concierge_session=([^;]*)/,
+  plain: /(?:^|;\s*)concierge_session=([^;]*)/,
+};
+
+/**
+ * The session token from the Cookie header. One regular expression instead of hono's getCookie, which
+ * parses and decodes every cookie of the header: it was 3 % of a signed-in GET /api/v1/me.
+ */
 export function readSessionCookie(c: Context, secure: boolean): string | undefined {
-  return getCookie(c, sessionCookieName(secure));
+  const header = c.req.header('cookie');
+  if (header === undefined) return undefined;
+  const value = (secure ? COOKIE_PATTERNS.secure : COOKIE_PATTERNS.plain).exec(header)?.[1]?.trim();
+  if (!value) return undefined;
+  // Our tokens never need decoding; anything else is looked up as sent and simply not found.
+  return value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
 }
 
 /** HttpOnly, SameSite=Lax, Secure unless the service runs on plain http (development). */

@@ -51,8 +51,10 @@ describe('the server process', () => {
     for (const res of [health, await fetch(`${server.origin}/no/such/page`)]) {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
-      expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     }
+    const page = await fetch(`${server.origin}/no/such/page`);
+    expect(page.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(health.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
     const ready = await fetch(`${server.origin}/readyz`);
     expect([ready.status, await ready.json()]).toEqual([
       200,

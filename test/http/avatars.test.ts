@@ -57,6 +57,9 @@ describe('PUT /api/v1/me/avatar', () => {
       expect(file.status).toBe(200);
       expect(file.headers.get('content-type')).toBe('image/webp');
       expect(file.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      // The host platform shows pictures on its own pages, another origin.
+      expect(file.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+      expect(file.headers.get('x-content-type-options')).toBe('nosniff');
       const meta = await sharp(Buffer.from(await file.arrayBuffer())).metadata();
       expect([meta.format, meta.width, meta.height]).toEqual(['webp', size, size]);
     }
