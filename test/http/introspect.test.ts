@@ -158,6 +158,27 @@ describe('POST /api/v1/introspect', () => {
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
   });
+
+  it.each([
+    ['a form body', { 'content-type': 'application/x-www-form-urlencoded' }],
+    ['text/plain', { 'content-type': 'text/plain' }],
+  ])('refuses %s with 415 saying to send JSON', async (_, headers) => {
+    const app = await hostApp();
+    const res = await app.request('POST', '/api/v1/introspect', '{"token":"x"}', { ...service, ...headers });
+    expect(res.status).toBe(415);
+    expect(res.json).toMatchObject({ code: 'unsupported_media_type', detail: expect.stringMatching(/JSON/) });
+  });
+
+  it('names the bad field and says why', async () => {
+    const app = await hostApp();
+    const res = await app.request('POST', '/api/v1/introspect', { token: 7 }, service);
+    expect(res.json).toMatchObject({
+      code: 'validation_failed',
+      issues: [{ field: 'token', message: 'must be of type string' }],
+    });
+    const malformed = await app.request('POST', '/api/v1/introspect', '{"token":', service);
+    expect(malformed.json).toMatchObject({ status: 400, code: 'malformed_json' });
+  });
 });
 
 describe('the OpenAPI document', () => {
@@ -177,5 +198,6 @@ describe('the OpenAPI document', () => {
     );
     expect(Object.keys(paths['/api/v1/me/api-keys'])).toEqual(expect.arrayContaining(['get', 'post']));
     expect(paths['/api/v1/me/avatar'].put.requestBody.content['multipart/form-data']).toBeDefined();
+    expect(paths['/api/v1/introspect'].post.requestBody.content['application/json'].schema).toBeDefined();
   });
 });
