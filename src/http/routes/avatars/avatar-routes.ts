@@ -93,6 +93,21 @@ export function avatarRoutes(deps: { avatars: AvatarService }) {
     return c.body(null, 204);
   });
 
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/avatars/{file}',
+    tags: ['me'],
+    summary: 'A profile picture (public; the name is a content hash, so it is cached for a year)',
+    request: {
+      params: z.object({
+        file: z.string().meta({ description: 'As in avatarUrl: `<32 hex>-256.webp` or `<32 hex>-64.webp`' }),
+      }),
+    },
+    responses: {
+      200: { description: 'The WebP picture', content: { 'image/webp': { schema: z.string() } } },
+      ...problemResponses(404),
+    },
+  });
   const files = new Hono<AppEnv>();
   files.get('/avatars/:file', async (c) => {
     const name = c.req.param('file');

@@ -41,6 +41,18 @@ export function healthRoutes(deps: { readiness: Readiness; metrics: Metrics }) {
     const result = await deps.readiness();
     return result.ready ? c.json(result, 200) : c.json(result, 503);
   });
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/metrics',
+    tags: ['operations'],
+    summary: 'Prometheus metrics: request durations by route pattern, job runs, outbox depth, process',
+    responses: {
+      200: {
+        description: 'Prometheus text exposition format',
+        content: { 'text/plain': { schema: z.string() } },
+      },
+    },
+  });
   app.get('/metrics', async (c) => {
     const body = await deps.metrics.registry.metrics();
     return c.body(body, 200, { 'content-type': deps.metrics.registry.contentType });
