@@ -28,6 +28,15 @@ describe('the sharp avatar processor', () => {
     }
   });
 
+  it('accepts exactly 40 megapixels and refuses one row more, from the header', async () => {
+    const limit = await processor.process(await png(8000, 5000));
+    expect(limit.variants.map((v) => v.size)).toEqual([256, 64]);
+    const over = await refusal(await png(8000, 5001));
+    expect(over.message).toBe(
+      'This picture is larger than 40 megapixels. Scale it down and upload it again.',
+    );
+  });
+
   it('gives the same picture the same key and another picture another key', async () => {
     const a = await processor.process(await png(300, 300));
     const b = await processor.process(await png(300, 300));
