@@ -187,14 +187,24 @@ describe('cross-site request forgery', () => {
     expectProblem(res, 400, 'validation_failed');
   });
 
-  it('exempts a request authenticated by an Authorization header', async () => {
+  it('exempts a request authenticated by an Authorization header (the cookie beside it is not used)', async () => {
+    const res = await request(
+      'PATCH',
+      '/api/v1/me',
+      {},
+      { cookie, origin: 'https://evil.example', authorization: 'Bearer x' },
+    );
+    expectProblem(res, 401, 'unauthenticated');
+  });
+
+  it('still checks the origin where the cookie authenticates, whatever Authorization header comes along', async () => {
     const res = await request(
       'POST',
       '/api/v1/setup',
       {},
       { cookie, origin: 'https://evil.example', authorization: 'Bearer x' },
     );
-    expectProblem(res, 400, 'validation_failed');
+    expectProblem(res, 403, 'cross_origin_request');
   });
 
   it('does not stop a safe GET from another origin', async () => {

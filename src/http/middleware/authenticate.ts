@@ -16,6 +16,11 @@ export interface Authenticator {
   bearer(token: string, meta: { ip: string | null }): Promise<AuthContext | AuthFailure | null>;
 }
 
+/** Where `Authorization: Bearer` is the credential: personal API keys on /api/v1/me*, service tokens. */
+export function authorizationAuthenticates(path: string): boolean {
+  return path.startsWith('/api/v1/me') || path === '/api/v1/events' || path === '/api/v1/introspect';
+}
+
 /**
  * Works out who is calling and stores it in `c.var.auth`; never refuses by itself (routes use
  * `requireUser`). A bad bearer credential is answered at once with 401 saying what is wrong with it.
