@@ -54,7 +54,7 @@ export async function verifyEmailChange(deps: EmailChangeDeps, token: string): P
         username: user.username,
         newEmail: email,
         undoUrl: `${deps.publicUrl}/undo-email-change?token=${undo}`,
-        validDays: 7,
+        validDays: EMAIL_UNDO_VALID_MS / 86_400_000,
       },
     });
     return updated;

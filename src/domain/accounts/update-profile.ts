@@ -125,7 +125,7 @@ export async function updateProfile(
           username: user.username,
           newEmail,
           verifyUrl: `${deps.publicUrl}/verify-email?token=${token}`,
-          validHours: 24,
+          validHours: EMAIL_VERIFY_VALID_MS / 3_600_000,
         },
       });
     }
