@@ -16,11 +16,19 @@ export function AccountLocked({ data, publicUrl }: TemplateProps<'account-locked
         Someone entered a wrong password for the Concierge account {data.username} too many times, so signing
         in is paused for {data.minutes} minutes.
       </Text>
-      <Text style={styles.paragraph}>
-        If that was you, wait and try again, or choose a new password at{' '}
-        <Link href={data.forgotUrl}>{data.forgotUrl}</Link>. If it was not you, your password kept the account
-        safe; consider telling your administrator.
-      </Text>
+      {'managedBy' in data ? (
+        <Text style={styles.paragraph}>
+          If that was you, wait and try again. Your password is kept by {data.managedBy.providerName}; if you
+          forgot it, contact {data.managedBy.contact}. If it was not you, your password kept the account safe;
+          consider telling your administrator.
+        </Text>
+      ) : (
+        <Text style={styles.paragraph}>
+          If that was you, wait and try again, or choose a new password at{' '}
+          <Link href={data.forgotUrl}>{data.forgotUrl}</Link>. If it was not you, your password kept the
+          account safe; consider telling your administrator.
+        </Text>
+      )}
     </Layout>
   );
 }

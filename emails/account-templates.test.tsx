@@ -56,6 +56,15 @@ const samples: readonly (AccountEmailModel & { expect: readonly string[] })[] = 
     expect: ['10 minutes', 'https://concierge.example/forgot-password'],
   },
   {
+    template: 'account-locked',
+    data: {
+      username: 'ana',
+      minutes: 10,
+      managedBy: { providerName: 'Studio directory', contact: 'IT helpdesk, it@studio.example' },
+    },
+    expect: ['10 minutes', 'Studio directory', 'IT helpdesk, it@studio.example'],
+  },
+  {
     template: 'invitation',
     data: {
       username: 'ana',

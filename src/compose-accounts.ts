@@ -99,6 +99,7 @@ export function composeAccounts(w: AccountsWiring) {
     passwordProviders: w.passwordProviders,
     ...(w.resolveExternal ? { resolveExternal: w.resolveExternal } : {}),
     isLocalProvider: (id) => providerOf(id).kind === 'local',
+    capabilities,
     dummyHash,
     transact: tx,
     publicUrl,

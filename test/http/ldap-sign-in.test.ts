@@ -1,6 +1,7 @@
 import { Attribute, Change } from 'ldapts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localUser, login, mailbox } from '../support/accounts.js';
+import { expectProblem } from '../support/http-checks.js';
 import { addPerson, baseDn, groupDn, people, removeFromGroup, startSlapd } from '../support/slapd.js';
 import { testApp } from '../support/test-app.js';
 
@@ -236,5 +237,93 @@ describe('POST /api/v1/me/password for directory users', () => {
     expect(mails).toHaveLength(1);
     expect(mails[0]?.text).toContain('IT helpdesk, it@studio.example');
     expect(mails[0]?.text).not.toMatch(/reset-password\?token=/);
+  });
+});
+
+// Sign-in counters live in Concierge's database whatever the provider; this app's clock lets a lock run out.
+let now = Date.UTC(2026, 2, 2, 9, 0, 0);
+const clocked = await testApp({
+  clock: () => new Date(now),
+  config: {
+    providers: [{ id: 'local', kind: 'local' }, ldapConfig({ contact: 'IT helpdesk, it@studio.example' })],
+  },
+});
+
+describe('sign-in lock-out for directory users', () => {
+  const newMail = mailbox(clocked);
+  const failTenTimes = async (identifier: string) => {
+    for (let i = 1; i <= 10; i++) {
+      // The failure that starts the lock still answers 401, like any other wrong password.
+      expect((await login(clocked, identifier, `wrong-${i}`)).json.code).toBe('invalid_credentials');
+    }
+  };
+  const expectLocked = (res: Awaited<ReturnType<typeof login>>) => {
+    expectProblem(res, 429, 'too_many_requests');
+    expect(Number(res.headers.get('retry-after'))).toBe(600);
+    expect(res.cookie).toBe('');
+  };
+
+  it('locks a directory user after 10 failed sign-ins, even for the right password, until the lock ends', async () => {
+    const p = await person();
+    expect((await login(clocked, p.uid, p.password)).status).toBe(200);
+    await newMail();
+    await failTenTimes(p.uid);
+    expectLocked(await login(clocked, p.uid, p.password));
+    expectLocked(await login(clocked, p.mail, p.password));
+    now += 10 * 60 * 1000;
+    expect((await login(clocked, p.uid, p.password)).status).toBe(200);
+  });
+
+  it('emails a known directory user once per lock, naming whom to ask rather than a reset link', async () => {
+    const p = await person();
+    expect((await login(clocked, p.uid, p.password)).status).toBe(200);
+    await newMail();
+    await failTenTimes(p.uid);
+    await login(clocked, p.uid, 'wrong-again');
+    const mails = (await newMail()).filter((m) => m.to === p.mail);
+    expect(mails.map((m) => m.subject)).toEqual(['Sign-in to your Concierge account is paused']);
+    expect(mails[0]?.text).toContain('10 minutes');
+    expect(mails[0]?.text).toContain('Studio directory');
+    expect(mails[0]?.text).toContain('IT helpdesk, it@studio.example');
+    expect(mails[0]?.text).not.toContain('/forgot-password');
+  });
+
+  it('answers a locked account without asking the directory: 429 even while it is down', async () => {
+    const p = await person();
+    expect((await login(clocked, p.uid, p.password)).status).toBe(200);
+    await failTenTimes(p.uid);
+    await slapd.stop();
+    try {
+      expectLocked(await login(clocked, p.uid, p.password));
+    } finally {
+      await slapd.start();
+    }
+  });
+
+  it('locks a directory person who never signed in here, creating and emailing nobody', async () => {
+    const p = await person();
+    const before = await userCount(clocked);
+    await newMail();
+    await failTenTimes(p.uid);
+    expectLocked(await login(clocked, p.uid, p.password));
+    expect(await userCount(clocked)).toBe(before);
+    expect(await newMail()).toEqual([]);
+    now += 10 * 60 * 1000;
+    expect((await login(clocked, p.uid, p.password)).status).toBe(200);
+    expect(await userCount(clocked)).toBe(before + 1);
+  });
+
+  it('throttles a username the directory does not know alike, without creating a user', async () => {
+    const before = await userCount(clocked);
+    const known = await person();
+    expect((await login(clocked, known.uid, known.password)).status).toBe(200);
+    await failTenTimes(known.uid);
+    const ghost = `ghost-${unique()}`;
+    await failTenTimes(ghost);
+    const locked = await login(clocked, ghost, 'any-password');
+    expectLocked(locked);
+    // The same words as for an existing account, so a lock never tells whether the name exists.
+    expect(locked.json.detail).toBe((await login(clocked, known.uid, known.password)).json.detail);
+    expect(await userCount(clocked)).toBe(before + 1);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { argon2Hasher } from '../../src/adapters/passwords/argon2-hasher.js';
 import { defaultPreferences, type User } from '../../src/domain/accounts/user.js';
+import { credentialPolicy } from '../../src/domain/auth/credential-policy.js';
 import type { PasswordHasher } from '../../src/domain/auth/password-hasher.js';
 import { type SignInDeps, signIn } from '../../src/domain/auth/sign-in.js';
 import type { ThrottleStore } from '../../src/domain/auth/throttle.js';
@@ -58,6 +59,11 @@ function setup() {
     },
     passwordProviders: [],
     isLocalProvider: (id) => id === 'local',
+    capabilities: (u) =>
+      credentialPolicy(
+        { id: u.providerId, kind: u.providerId, displayName: u.providerId },
+        { contact: 'IT' },
+      ),
     dummyHash: () => {
       dummy ??= real.hash('dummy-password-never-used');
       return dummy;

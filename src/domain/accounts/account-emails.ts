@@ -39,7 +39,11 @@ export type AccountEmailModel =
     }
   | {
       readonly template: 'account-locked';
-      readonly data: { readonly username: string; readonly minutes: number; readonly forgotUrl: string };
+      readonly data: { readonly username: string; readonly minutes: number } & (
+        | { readonly forgotUrl: string }
+        /** An account whose password another system keeps: whom to ask, since no reset link would help. */
+        | { readonly managedBy: { readonly providerName: string; readonly contact: string } }
+      );
     }
   | {
       readonly template: 'invitation';

@@ -4,6 +4,7 @@ import type { Outbox } from '../mail/email.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import type { Transact } from '../shared/transaction.js';
+import type { CredentialCapabilities } from './credential-policy.js';
 import type { ExternalIdentity, PasswordProvider } from './external-identity.js';
 import type { PasswordHasher } from './password-hasher.js';
 import {
@@ -34,6 +35,8 @@ export interface SignInDeps {
   readonly passwordProviders: readonly PasswordProvider[];
   readonly resolveExternal?: ExternalUserResolver;
   readonly isLocalProvider: (providerId: string) => boolean;
+  /** Who keeps an account's password: the lock notice of an LDAP or OIDC user names whom to ask. */
+  readonly capabilities: (user: User) => CredentialCapabilities;
   /** A hash of a random password, verified for unknown users so both answers take as long. */
   readonly dummyHash: () => Promise<string>;
   readonly transact: Transact<{ outbox: Outbox }>;
@@ -133,12 +136,16 @@ async function recordFailure(
   if (ip !== null) await recordAttempt(deps.throttle, throttleKeys.signInIp(ip), deps.rules.ip, now);
   const { lockedNow } = await recordAttempt(deps.throttle, accountKey, deps.rules.account, now);
   if (!lockedNow || !user) return;
+  const capabilities = deps.capabilities(user);
   const email: AccountEmailModel = {
     template: 'account-locked',
     data: {
       username: user.username,
       minutes: Math.ceil(deps.rules.account.lockMs / 60_000),
-      forgotUrl: `${deps.publicUrl}/forgot-password`,
+      // "Forgot your password?" would only send a directory user the same advice, a day late.
+      ...(capabilities.resetPassword
+        ? { forgotUrl: `${deps.publicUrl}/forgot-password` }
+        : { managedBy: { providerName: capabilities.providerName, contact: capabilities.contact } }),
     },
   };
   try {
