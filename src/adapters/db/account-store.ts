@@ -76,9 +76,16 @@ export function accountStore(db: Executor): AccountStore {
       return next;
     },
     async lockActiveAdmins() {
-      let q = db.selectFrom('users').select('id').where('role', '=', 'admin').where('disabled', '=', 0);
-      // SQLite runs one write transaction at a time; PostgreSQL needs the rows locked so two admins
-      // demoting each other at once cannot both see the other still active.
+      let q = db
+        .selectFrom('users')
+        .select('id')
+        .where('role', '=', 'admin')
+        .where('disabled', '=', 0)
+        .orderBy('id');
+      // On SQLite, Kysely runs one transaction at a time on its single connection. PostgreSQL needs the
+      // rows locked so two admins demoting each other at once cannot both see the other still active;
+      // the waiting one re-reads them after the first commits. Locked in id order, so two such
+      // transactions queue rather than deadlock.
       if (db.getExecutor().adapter instanceof PostgresAdapter) q = q.forUpdate();
       const rows = await q.execute();
       return rows.map((r) => r.id);
