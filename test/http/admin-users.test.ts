@@ -8,6 +8,7 @@ import {
   signedInLocal,
   strongPassword,
 } from '../support/accounts.js';
+import { expectProblem } from '../support/http-checks.js';
 import { signedInUser } from '../support/signed-in.js';
 import { testApp } from '../support/test-app.js';
 
@@ -181,6 +182,42 @@ describe('PATCH /api/v1/admin/users/{id}', () => {
       as,
     );
     expect(taken.json.code).toBe('username_taken');
+  });
+
+  it.each([
+    ['username', (u: { username: string }) => u.username.toUpperCase(), 'username_taken', /username/],
+    ['email', (u: { email: string }) => u.email.toUpperCase(), 'email_taken', /email address/],
+  ] as const)(
+    "refuses another user's %s with 409 saying so, and changes nothing",
+    async (field, taken, code, detail) => {
+      const holder = await localUser(app);
+      const { user } = await localUser(app);
+      const res = await app.request(
+        'PATCH',
+        `/api/v1/admin/users/${user.id}`,
+        { firstName: 'Changed', [field]: taken(holder.user) },
+        as,
+      );
+      expectProblem(res, 409, code);
+      expect(res.json.detail).toMatch(detail);
+      expect(res.json.detail).toContain(holder.user.username);
+      const read = await app.request('GET', `/api/v1/admin/users/${user.id}`, undefined, as);
+      expect(read.json).toMatchObject({ username: user.username, email: user.email, firstName: 'Ada' });
+      expect(read.json.aliases).toEqual([]);
+    },
+  );
+
+  it("refuses another user's former username with 409 username_taken", async () => {
+    const { user: renamed } = await localUser(app);
+    const formerName = renamed.username;
+    await app.request('PATCH', `/api/v1/admin/users/${renamed.id}`, { username: `${formerName}-b` }, as);
+    const { user } = await localUser(app);
+    const res = await app.request('PATCH', `/api/v1/admin/users/${user.id}`, { username: formerName }, as);
+    expectProblem(res, 409, 'username_taken');
+    expect(res.json.detail).toContain(`former username of ${formerName}-b`);
+    expect((await app.request('GET', `/api/v1/admin/users/${user.id}`, undefined, as)).json.username).toBe(
+      user.username,
+    );
   });
 
   it('disables a user: their sessions and API keys stop at once; enabling lets them sign in again', async () => {

@@ -112,11 +112,42 @@ export async function adminUpdateUser(deps: AdminDeps, id: string, patch: AdminU
         );
       }
     }
+    await assertNotHeldByOthers(accounts, user, changes);
     if (changes.username !== undefined) await renameKeys(accounts, user, changes.username, now);
     const updated = await accounts.update(user.id, changes, now);
     if (changes.disabled === true) await sessions.deleteAllForUser(user.id);
     return updated;
   });
+}
+
+/**
+ * Refuses a username or email another account holds, naming that account: unlike a user editing their
+ * own profile, an administrator may see it and can rename or change it first. The unique keys of the
+ * users table still catch a change committed in between.
+ */
+async function assertNotHeldByOthers(accounts: AccountStore, user: User, changes: UserChanges) {
+  if (changes.username !== undefined) {
+    // Usernames hold no "@", so this finds a current or former username, never an email.
+    const holder = await accounts.findBySignInName(changes.username);
+    if (holder && holder.id !== user.id) {
+      const current = identityKey(holder.username) === identityKey(changes.username);
+      throw new DomainError(
+        'username_taken',
+        current
+          ? `The username ${changes.username} belongs to ${holder.username}. Choose another, or rename ${holder.username} first.`
+          : `${changes.username} is a former username of ${holder.username} and still signs them in. Choose another.`,
+      );
+    }
+  }
+  if (changes.email !== undefined && identityKey(changes.email) !== identityKey(user.email)) {
+    const holder = await accounts.findBySignInName(changes.email);
+    if (holder && holder.id !== user.id) {
+      throw new DomainError(
+        'email_taken',
+        `${holder.username} already uses the email address ${changes.email}. Choose another, or change ${holder.username}'s address first.`,
+      );
+    }
+  }
 }
 
 async function renameKeys(accounts: AccountStore, user: User, username: string, now: Date) {
