@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { accountsEngine, login, mailbox, signedInLocal, strongPassword } from '../support/accounts.js';
+import {
+  accountsEngine,
+  localUser,
+  login,
+  mailbox,
+  signedInLocal,
+  strongPassword,
+} from '../support/accounts.js';
 import { signedInUser } from '../support/signed-in.js';
-import { testApp } from '../support/test-app.js';
+import { testApp, testOrigin } from '../support/test-app.js';
 
 const app = await testApp({
   engine: accountsEngine,
@@ -144,6 +151,34 @@ describe('sessions', () => {
     const left = await app.request('GET', '/api/v1/me/sessions', undefined, headers);
     expect(left.json).toHaveLength(1);
     expect(left.json[0].current).toBe(true);
+  });
+
+  it('shows the address the reverse proxy appended and the browser, with server.trustProxy', async () => {
+    const proxied = await testApp({
+      engine: accountsEngine,
+      config: { server: { publicUrl: testOrigin, trustProxy: true } },
+    });
+    const { user, password } = await localUser(proxied);
+    const browser = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0';
+    // The first entry came from the client and could be anything; the last is the proxy's.
+    const { cookie } = await login(proxied, user.username, password, {
+      'x-forwarded-for': '203.0.113.66, 198.51.100.23',
+      'user-agent': browser,
+    });
+    const list = await proxied.request('GET', '/api/v1/me/sessions', undefined, { cookie });
+    expect(list.json).toEqual([
+      expect.objectContaining({ ip: '198.51.100.23', userAgent: browser, current: true }),
+    ]);
+  });
+
+  it('ignores X-Forwarded-For without server.trustProxy', async () => {
+    const { user, password } = await localUser(app);
+    const { cookie } = await login(app, user.username, password, {
+      'x-forwarded-for': '203.0.113.66',
+      'user-agent': 'curl/8.5.0',
+    });
+    const [session] = (await app.request('GET', '/api/v1/me/sessions', undefined, { cookie })).json;
+    expect(session).toMatchObject({ ip: null, userAgent: 'curl/8.5.0' });
   });
 
   it("answers another user's session id with 404 and leaves that session alone", async () => {
