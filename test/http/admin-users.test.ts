@@ -220,7 +220,7 @@ describe('PATCH /api/v1/admin/users/{id}', () => {
     );
   });
 
-  it('disables a user: their sessions and API keys stop at once; enabling lets them sign in again', async () => {
+  it('disables a user: sessions end for good, API keys are refused until the account is enabled again', async () => {
     const target = await signedInLocal(app);
     const created = await app.request('POST', '/api/v1/me/api-keys', { name: 'script' }, target.headers);
     expect(created.status).toBe(201);
@@ -229,8 +229,18 @@ describe('PATCH /api/v1/admin/users/{id}', () => {
     const res = await app.request('PATCH', `/api/v1/admin/users/${target.user.id}`, { disabled: true }, as);
     expect(res.json.disabled).toBe(true);
     expect((await app.request('GET', '/api/v1/me', undefined, target.headers)).status).toBe(401);
-    expect((await app.request('GET', '/api/v1/me', undefined, bearer)).status).toBe(401);
+    const refused = await app.request('GET', '/api/v1/me', undefined, bearer);
+    expectProblem(refused, 401, 'unauthenticated');
+    expect(refused.json.detail).toBe(
+      `The account this API key belongs to (${target.user.username}) is disabled.`,
+    );
+    const signIn = await login(app, target.user.username, target.password);
+    expectProblem(signIn, 403, 'account_disabled');
+
     await app.request('PATCH', `/api/v1/admin/users/${target.user.id}`, { disabled: false }, as);
+    // The key was only refused; the sessions were deleted, so the old cookie stays signed out.
+    expect((await app.request('GET', '/api/v1/me', undefined, bearer)).status).toBe(200);
+    expect((await app.request('GET', '/api/v1/me', undefined, target.headers)).status).toBe(401);
     expect((await login(app, target.user.username, target.password)).status).toBe(200);
   });
 
