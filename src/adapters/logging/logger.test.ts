@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger.js';
+import { createLogger, redactSecrets } from './logger.js';
 
 /** A logger writing into an array, one parsed JSON object per line. */
 function capture() {
@@ -33,6 +33,9 @@ describe('the logger', () => {
       },
     ],
     ['a user object with a password', { user: { username: 'ada', password: SECRET } }],
+    ['headers as Node spells them', { req: { headers: { Authorization: SECRET, Cookie: SECRET } } }],
+    ['a secret deep down', { a: { b: { c: { d: { token: SECRET } } } } }],
+    ['secrets in an array', { providers: [{ id: 'ldap', bindPassword: SECRET }] }],
   ])('redacts %s', (_what, fields) => {
     const { logger, raw } = capture();
     logger.info(fields, 'something happened');
@@ -58,5 +61,10 @@ describe('the logger', () => {
       service: 'concierge',
     });
     expect(fields.user.password).toBe(SECRET);
+  });
+
+  it('hands an object without secrets on untouched, without copying it', () => {
+    const line = { requestId: 'r1', method: 'GET', route: '/api/v1/me', status: 200, ms: 0.4 };
+    expect(redactSecrets(line)).toBe(line);
   });
 });
