@@ -1,8 +1,8 @@
 import { serve } from '@hono/node-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup } from '../support/cleanup.js';
-import { startOidcProvider } from '../support/oidc-provider.js';
-import { addPerson, baseDn, groupDn, startSlapd } from '../support/slapd.js';
+import { googleProviderConfig, startOidcProvider } from '../support/oidc-provider.js';
+import { addPerson, ldapProviderConfig, startSlapd } from '../support/slapd.js';
 import { testApp } from '../support/test-app.js';
 import { launchChromium } from './support/browser.js';
 import { freePort } from './support/processes.js';
@@ -21,26 +21,8 @@ async function servedWithProviders() {
       server: { publicUrl: origin },
       providers: [
         { id: 'local', kind: 'local' },
-        {
-          id: 'studio-ldap',
-          kind: 'ldap',
-          displayName: 'Studio directory',
-          url: slapd.url,
-          bindDn: slapd.serviceDn,
-          bindPassword: slapd.servicePassword,
-          userBase: `ou=people,${baseDn}`,
-          group: { dn: groupDn },
-        },
-        {
-          id: 'google',
-          kind: 'oidc',
-          preset: 'google',
-          issuer: op.issuer,
-          clientId: op.clientId,
-          clientSecret: op.clientSecret,
-          allowedDomains: ['studio.example'],
-          autoCreate: true,
-        },
+        ldapProviderConfig(slapd),
+        googleProviderConfig(op, { allowedDomains: ['studio.example'], autoCreate: true }),
       ],
     },
   });

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { login } from '../support/accounts.js';
-import { signInAtProvider, startOidcProvider } from '../support/oidc-provider.js';
-import { addPerson, baseDn, groupDn, startSlapd } from '../support/slapd.js';
+import { googleProviderConfig, signInAtProvider, startOidcProvider } from '../support/oidc-provider.js';
+import { addPerson, ldapProviderConfig, startSlapd } from '../support/slapd.js';
 import { testApp, testOrigin } from '../support/test-app.js';
 
 // Issue 5: personal API keys work for directory (LDAP) and Google users as for local ones. A real slapd
@@ -17,27 +17,8 @@ const app = await testApp({
     serviceTokens: [SERVICE_TOKEN],
     providers: [
       { id: 'local', kind: 'local' },
-      {
-        id: 'studio-ldap',
-        kind: 'ldap',
-        url: slapd.url,
-        bindDn: slapd.serviceDn,
-        bindPassword: slapd.servicePassword,
-        userBase: `ou=people,${baseDn}`,
-        group: { dn: groupDn },
-        passwords: 'contact-admin',
-        contact: 'IT helpdesk',
-      },
-      {
-        id: 'google',
-        kind: 'oidc',
-        preset: 'google',
-        issuer: op.issuer,
-        clientId: op.clientId,
-        clientSecret: op.clientSecret,
-        allowedDomains: ['studio.example'],
-        autoCreate: ['studio.example'],
-      },
+      ldapProviderConfig(slapd, { passwords: 'contact-admin', contact: 'IT helpdesk' }),
+      googleProviderConfig(op, { allowedDomains: ['studio.example'], autoCreate: ['studio.example'] }),
     ],
   },
 });

@@ -2,25 +2,13 @@ import { Attribute, Change } from 'ldapts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localUser, login, mailbox } from '../support/accounts.js';
 import { expectProblem } from '../support/http-checks.js';
-import { addPerson, baseDn, groupDn, people, removeFromGroup, startSlapd } from '../support/slapd.js';
+import { addPerson, ldapProviderConfig, people, removeFromGroup, startSlapd } from '../support/slapd.js';
 import { testApp } from '../support/test-app.js';
 
 const slapd = await startSlapd();
 afterAll(() => slapd.dispose());
 
-const ldapConfig = (over: Record<string, unknown>) => ({
-  id: 'studio-ldap',
-  kind: 'ldap',
-  displayName: 'Studio directory',
-  url: slapd.url,
-  bindDn: slapd.serviceDn,
-  bindPassword: slapd.servicePassword,
-  userBase: `ou=people,${baseDn}`,
-  group: { dn: groupDn },
-  connectTimeoutMs: 1000,
-  timeoutMs: 2000,
-  ...over,
-});
+const ldapConfig = (over: Record<string, unknown>) => ldapProviderConfig(slapd, over);
 
 // Users change their directory password here.
 const app = await testApp({

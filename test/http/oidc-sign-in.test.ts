@@ -1,6 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { localUser, mailbox } from '../support/accounts.js';
-import { signInAtProvider, startOidcProvider, type TestAccount } from '../support/oidc-provider.js';
+import {
+  googleProviderConfig,
+  signInAtProvider,
+  startOidcProvider,
+  type TestAccount,
+} from '../support/oidc-provider.js';
 import { testApp, testOrigin } from '../support/test-app.js';
 
 const op = await startOidcProvider({
@@ -13,18 +18,12 @@ const app = await testApp({
     support: { contact: 'the studio IT desk' },
     providers: [
       { id: 'local', kind: 'local' },
-      {
-        id: 'google',
-        kind: 'oidc',
-        preset: 'google',
-        issuer: op.issuer,
-        clientId: op.clientId,
-        clientSecret: op.clientSecret,
+      googleProviderConfig(op, {
         allowedDomains: ['studio.example', 'freelance.example'],
         // Staff get an account at first sign-in; freelancers only once an administrator made one.
         autoCreate: ['studio.example'],
         contact: 'Google Workspace admins, gadmin@studio.example',
-      },
+      }),
       {
         id: 'partner',
         kind: 'oidc',

@@ -23,6 +23,19 @@ export interface TestOidcProvider {
   close(): Promise<void>;
 }
 
+/** The `providers[]` entry for a Google sign-in served by this provider; `over` adds the domain rules. */
+export function googleProviderConfig(op: TestOidcProvider, over: Record<string, unknown> = {}) {
+  return {
+    id: 'google',
+    kind: 'oidc',
+    preset: 'google',
+    issuer: op.issuer,
+    clientId: op.clientId,
+    clientSecret: op.clientSecret,
+    ...over,
+  };
+}
+
 /**
  * oidc-provider on 127.0.0.1 standing in for Google: ID tokens carry email, email_verified and `hd`
  * (conformIdTokenClaims false), `sub` is a numeric id, PKCE is required, the dev login form signs in

@@ -45,6 +45,26 @@ export interface Slapd {
 }
 
 /**
+ * The `providers[]` entry of a Concierge configuration for this directory: the studio's people, the
+ * concierge-users group, short timeouts. `over` replaces or adds settings (passwords, contact, ...).
+ */
+export function ldapProviderConfig(slapd: Slapd, over: Record<string, unknown> = {}) {
+  return {
+    id: 'studio-ldap',
+    kind: 'ldap',
+    displayName: 'Studio directory',
+    url: slapd.url,
+    bindDn: slapd.serviceDn,
+    bindPassword: slapd.servicePassword,
+    userBase: `ou=people,${baseDn}`,
+    group: { dn: groupDn },
+    connectTimeoutMs: 1000,
+    timeoutMs: 2000,
+    ...over,
+  };
+}
+
+/**
  * Starts a throwaway OpenLDAP on 127.0.0.1 with its own configuration, certificates and the seed
  * LDIF; the caller stops it with `stop()` and removes it with `dispose()`.
  */
