@@ -38,6 +38,7 @@ import type { MailTransport } from './domain/mail/deliver-outbox.js';
 import { type Clock, systemClock } from './domain/shared/clock.js';
 import { createApp } from './http/app.js';
 import type { AuthContext } from './http/app-env.js';
+import { directoryRecheckJob } from './jobs/directory-recheck-job.js';
 import { expiredRowsJob } from './jobs/expired-rows-job.js';
 import { outboxJob } from './jobs/outbox-job.js';
 import { type Scheduler, startScheduler } from './jobs/scheduler.js';
@@ -123,6 +124,18 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
     resolveExternal: identity.resolveExternal,
     directoryPassword: (user) => identity.directoryPassword(user),
     reportError: (err, what) => logger.error({ err }, `could not queue the ${what}`),
+  });
+
+  // One re-check job per LDAP directory: who it no longer lists loses access within one schedule.
+  const directoryRechecks = config.providers.flatMap((provider) => {
+    if (provider.kind !== 'ldap' || !provider.recheck.enabled) return [];
+    const directory = identity.registry.passwordProviders.find((d) => d.id === provider.id);
+    if (!directory) return [];
+    return [
+      directoryRecheckJob({ clock, logger, candidates: stores.directoryRemovals, transact }, directory, {
+        schedule: provider.recheck.schedule,
+      }),
+    ];
   });
 
   const notifications = composeNotifications({ config, db, stores, transact, render, clock, publicUrl });
@@ -234,7 +247,10 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
       digests.job,
       throttlePurgeJob((now, idle) => purgeThrottle(db.kysely, now, idle), clock),
       expiredRowsJob((now, limit) => deleteExpiredRows(db.kysely, now, limit), clock, config.cleanup),
+      ...directoryRechecks,
     ],
+    /** The directory re-check of each LDAP provider (also in `jobs`), for a run on demand. */
+    directoryRechecks,
     outbox,
     transport,
     notifications,

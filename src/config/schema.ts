@@ -85,6 +85,17 @@ const ldapProvider = z.strictObject({
   passwords: z.enum(['contact-admin', 'directory']).default('contact-admin'),
   connectTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
   timeoutMs: z.number().int().min(100).max(60_000).default(5000),
+  /**
+   * Re-checks, on `schedule`, that users with a live session or API key are still in the directory (and
+   * the group); those who are not are disabled. See README "Sign-in providers".
+   */
+  recheck: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** croner pattern with seconds; default every 15 minutes */
+      schedule: cronPattern('0 */15 * * * *'),
+    })
+    .prefault({}),
   ...externalPolicy,
 });
 

@@ -10,6 +10,15 @@ export interface ExternalIdentitiesTable {
   last_sign_in_at: number;
 }
 
+/** Users the directory re-check disabled (migration 0008-directory-removals). */
+export interface DirectoryRemovalsTable {
+  user_id: string;
+  /** the LDAP provider whose directory no longer lists the user */
+  provider_id: string;
+  removed_at: number;
+}
+
 export interface IdentityTables {
   external_identities: ExternalIdentitiesTable;
+  directory_removals: DirectoryRemovalsTable;
 }

@@ -7,6 +7,7 @@ import { notifications } from './migrations/0004-notifications.js';
 import { identity } from './migrations/0005-identity.js';
 import { digests } from './migrations/0006-digests.js';
 import { inboxIndex } from './migrations/0007-inbox-index.js';
+import { directoryRemovals } from './migrations/0008-directory-removals.js';
 
 // Every migration, in order. Names never change once released; add a new file for each change.
 function allMigrations(db: Db): Record<string, Migration> {
@@ -18,6 +19,7 @@ function allMigrations(db: Db): Record<string, Migration> {
     '0005-identity': identity(db.dialect),
     '0006-digests': digests(db.dialect),
     '0007-inbox-index': inboxIndex(),
+    '0008-directory-removals': directoryRemovals(db.dialect),
   };
 }
 

@@ -5,6 +5,7 @@ import { accountStore, accountTokenStore } from './account-store.js';
 import { apiKeysStore } from './api-keys-store.js';
 import { avatarKeysStore } from './avatar-keys-store.js';
 import type { Db, Executor } from './database.js';
+import { directoryRemovalsStore } from './directory-removals-store.js';
 import { externalIdentitiesStore } from './external-identities-store.js';
 import { ingestWriter } from './notification-ingest-store.js';
 import { notificationSettingsStore } from './notification-settings-store.js';
@@ -27,6 +28,7 @@ export function storesFor(executor: Executor, render: RenderEmail, clock: Clock)
     accountTokens: accountTokenStore(executor),
     throttle: throttleStore(executor),
     identities: externalIdentitiesStore(executor),
+    directoryRemovals: directoryRemovalsStore(executor),
     notificationIngest: ingestWriter(executor, clock),
     notificationSettings: notificationSettingsStore(executor),
   };

@@ -4,6 +4,7 @@ import { Client, type Entry, Filter, FilterParser, ResultCodeError } from 'ldapt
 import type { Logger } from 'pino';
 import type { ProviderConfig } from '../../config/schema.js';
 import type { DirectoryPasswords } from '../../domain/auth/directory-password.js';
+import type { DirectoryCheck, Presence } from '../../domain/auth/directory-recheck.js';
 import type { ExternalIdentity, PasswordProvider } from '../../domain/auth/external-identity.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { passwordModify } from './ldap-password-modify.js';
@@ -17,12 +18,13 @@ const UNWILLING_TO_PERFORM = 53;
 const CONSTRAINT_VIOLATION = 19;
 const INSUFFICIENT_ACCESS = 50;
 const SIZE_LIMIT_EXCEEDED = 4;
+const NO_SUCH_OBJECT = 32;
 // Longer identifiers are refused before any request: no directory attribute we search is this long.
 const MAX_IDENTIFIER = 256;
 const MAX_PASSWORD = 1024;
 const BINARY_IDS = /^(objectGUID|objectSid|mS-DS-ConsistencyGuid)$/i;
 
-export interface LdapProvider extends PasswordProvider, DirectoryPasswords {
+export interface LdapProvider extends PasswordProvider, DirectoryPasswords, DirectoryCheck {
   readonly kind: 'ldap';
 }
 
@@ -123,6 +125,46 @@ export function ldapProvider(
     }
   }
 
+  /** The stored subject as a filter value: Active Directory's binary ids were stored as hex. */
+  const subjectValue = (subject: string): string | Buffer =>
+    binarySubject && /^[0-9a-f]+$/.test(subject) ? Buffer.from(subject, 'hex') : subject;
+
+  /**
+   * Whether the entry a subject names is still under the user base and in the group. Only a definite
+   * answer says `gone`; any error throws (the caller then changes nothing).
+   */
+  async function presenceOf(client: Client, subject: string): Promise<Presence> {
+    let entries: Entry[];
+    try {
+      ({ searchEntries: entries } = await client.search(config.userBase, {
+        scope: 'sub',
+        filter: `(${map.subject}=${Filter.escape(subjectValue(subject))})`,
+        attributes: wanted,
+        sizeLimit: 2,
+      }));
+    } catch (error) {
+      // Two entries with one stable id cannot be told apart: in doubt, nobody is removed.
+      if (error instanceof ResultCodeError && error.code === SIZE_LIMIT_EXCEEDED) return 'present';
+      throw unavailable(error);
+    }
+    let entry = entries[0];
+    // Accounts of a directory without the subject attribute were keyed by their DN (see identityOf).
+    if (!entry && subject.includes('=') && underBase(subject, config.userBase)) {
+      try {
+        const { searchEntries } = await client.search(subject, {
+          scope: 'base',
+          filter: '(objectClass=*)',
+          attributes: wanted,
+        });
+        entry = searchEntries[0];
+      } catch (error) {
+        if (!(error instanceof ResultCodeError && error.code === NO_SUCH_OBJECT)) throw unavailable(error);
+      }
+    }
+    if (!entry) return 'gone';
+    return (await inGroup(client, entry)) ? 'present' : 'gone';
+  }
+
   const identityOf = (entry: Entry): ExternalIdentity => {
     const email = first(entry, map.email);
     const domain = email.split('@')[1]?.toLowerCase();
@@ -170,12 +212,24 @@ export function ldapProvider(
       }
     },
 
+    async stillPresent(subjects) {
+      const answers = new Map<string, Presence>();
+      if (subjects.length === 0) return answers;
+      // One service connection for the whole batch; any failure fails the batch (nothing is changed).
+      const client = await serviceClient();
+      try {
+        for (const subject of subjects) answers.set(subject, await presenceOf(client, subject));
+        return answers;
+      } finally {
+        await client.unbind().catch(() => {});
+      }
+    },
+
     async changePassword(subject, currentPassword, newPassword) {
       if (currentPassword.length === 0 || currentPassword.length > MAX_PASSWORD) throw wrongCurrentPassword();
       const client = await serviceClient();
       try {
-        const value = binarySubject && /^[0-9a-f]+$/.test(subject) ? Buffer.from(subject, 'hex') : subject;
-        const bySubject = `(${map.subject}=${Filter.escape(value)})`;
+        const bySubject = `(${map.subject}=${Filter.escape(subjectValue(subject))})`;
         const entry = await findEntry(client, bySubject);
         const dn = entry?.dn ?? (subject.includes('=') ? subject : null);
         if (!dn) {
@@ -252,6 +306,21 @@ export function directoryBase(userBase: string): string {
   let start = rdns.length;
   while (start > 0 && rdns[start - 1]?.startsWith('dc=')) start--;
   return (start < rdns.length ? rdns.slice(start) : rdns).join(',');
+}
+
+/** Whether `dn` is `base` or below it, comparing the RDNs case-insensitively and without spaces. */
+function underBase(dn: string, base: string): boolean {
+  const rdns = (value: string) =>
+    value.split(/(?<!\\),/).map((rdn) =>
+      rdn
+        .trim()
+        .toLowerCase()
+        .replace(/\s*=\s*/, '='),
+    );
+  const [entry, parent] = [rdns(dn), rdns(base)];
+  return (
+    entry.length >= parent.length && parent.every((rdn, i) => entry[entry.length - parent.length + i] === rdn)
+  );
 }
 
 function firstHex(entry: Entry, attribute: string): string {

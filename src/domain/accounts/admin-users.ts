@@ -1,4 +1,5 @@
 import type { CredentialCapabilities } from '../auth/credential-policy.js';
+import type { DirectoryRemovalStore } from '../auth/directory-recheck.js';
 import { writePasswordLink } from '../auth/password-reset.js';
 import type { SessionStore } from '../auth/sessions.js';
 import type { Outbox } from '../mail/email.js';
@@ -15,6 +16,7 @@ type AdminStores = {
   users: UserWriter;
   accountTokens: AccountTokenStore;
   sessions: Pick<SessionStore, 'deleteAllForUser'>;
+  directoryRemovals: Pick<DirectoryRemovalStore, 'forget'>;
   outbox: Outbox;
 };
 
@@ -98,7 +100,7 @@ export async function adminUpdateUser(deps: AdminDeps, id: string, patch: AdminU
   if (patch.disabled !== undefined) changes.disabled = patch.disabled;
   assertNoIssues(issues);
   const now = deps.clock();
-  return deps.transact(async ({ accounts, sessions }) => {
+  return deps.transact(async ({ accounts, sessions, directoryRemovals }) => {
     const user = await accounts.findById(id);
     if (!user) throw notFound();
     const losesAdmin =
@@ -116,6 +118,9 @@ export async function adminUpdateUser(deps: AdminDeps, id: string, patch: AdminU
     if (changes.username !== undefined) await renameKeys(accounts, user, changes.username, now);
     const updated = await accounts.update(user.id, changes, now);
     if (changes.disabled === true) await sessions.deleteAllForUser(user.id);
+    // An administrator's enable or disable replaces the directory re-check's: a later sign-in through
+    // the directory must not undo what an administrator decided.
+    if (changes.disabled !== undefined) await directoryRemovals.forget(user.id);
     return updated;
   });
 }

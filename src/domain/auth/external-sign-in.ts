@@ -5,6 +5,7 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/tokens.js';
 import type { Transact } from '../shared/transaction.js';
+import type { DirectoryRemovalStore } from './directory-recheck.js';
 import type { ExternalIdentity } from './external-identity.js';
 
 /** What the administrator configured for one external provider's first sign-ins. */
@@ -50,13 +51,17 @@ export interface UserLookup {
 
 export interface ExternalSignInDeps {
   readonly clock: Clock;
-  readonly transact: Transact<{ users: UserLookup & UserWriter; identities: ExternalIdentityStore }>;
+  readonly transact: Transact<{
+    users: UserLookup & UserWriter;
+    identities: ExternalIdentityStore;
+    directoryRemovals: Pick<DirectoryRemovalStore, 'reinstate'>;
+  }>;
 }
 
 /**
  * Resolves a verified external identity to a Concierge user: by provider + issuer + subject only,
  * never by email unless the provider links by verified email. Refreshes synced fields; creates the user
- * on first sign-in where the policy allows it.
+ * on first sign-in where the policy allows it; re-enables a user only the directory re-check disabled.
  */
 export async function signInWithExternalIdentity(
   deps: ExternalSignInDeps,
@@ -69,11 +74,16 @@ export async function signInWithExternalIdentity(
     subject: identity.subject,
   };
   const now = deps.clock();
-  return deps.transact(async ({ users, identities }) => {
+  return deps.transact(async ({ users, identities, directoryRemovals }) => {
     const linkedId = await identities.findUserId(key);
     if (linkedId) {
-      const user = await users.findById(linkedId);
+      let user = await users.findById(linkedId);
       if (!user) throw refused(policy, 'Your account could not be found.');
+      // The provider vouched for them again (back in the directory and its group): undo the directory
+      // re-check's disable. An administrator's disable has no such record and stands.
+      if (user.disabled && (await directoryRemovals.reinstate(user.id, policy.providerId, now))) {
+        user = { ...user, disabled: false, updatedAt: now };
+      }
       assertEnabled(user, policy);
       await identities.touch(key, now);
       return refresh(users, identities, policy, user, identity, now);
