@@ -41,6 +41,33 @@ async function pendingCount(db: Db, userId: string) {
   return rows.length;
 }
 
+/**
+ * An instant as the product documents exact dates (medium date, short time) in `locale` and `timeZone`,
+ * computed here with Intl directly rather than through the code under test.
+ */
+function exactIn(locale: string, timeZone: string, iso: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(
+    new Date(iso),
+  );
+}
+
+/** ICU may put a (narrow) no-break space before AM/PM: compare hand-written literals on plain spaces. */
+const plain = (s: string) => s.replace(/\s/g, ' ');
+
+/** The digest email of one recipient, which must exist. */
+async function digestTo(db: Db, userId: string) {
+  const email = (await digestOutbox(db)).find((e) => e.to_address === `${userId}@example.test`);
+  if (!email) throw new Error(`no digest for ${userId}`);
+  return email;
+}
+
+/** One digest line as both parts show it: the text part's list item and the HTML part's time span. */
+function expectLine(email: { text: string; html: string }, title: string, when: string) {
+  expect(email.text).toContain(`- ${title} · ${when}\n`);
+  expect(email.html).toContain(`>${title}</a>`);
+  expect(email.html).toContain(`>· ${when}</span>`);
+}
+
 describe.each(engines)('digest run on %s', (engine) => {
   it('sends one digest at the user’s local time, marks the items digested and schedules the next day', async () => {
     const db = await freshDatabase(engine);
@@ -78,6 +105,118 @@ describe.each(engines)('digest run on %s', (engine) => {
     // Later the same minute nothing is due: still one digest.
     expect((await digests.job.runOnce()).sent).toBe(0);
     expect(await digestOutbox(db)).toHaveLength(1);
+  });
+
+  it('shows each recipient the item times in their own date style: relative to the run, or exact in their zone and locale', async () => {
+    const db = await freshDatabase(engine);
+    const clock = clockAt('2026-03-10T12:00:00Z');
+    const digests = digestsFor(db, clock);
+    await insertUsers(db, [
+      { id: 'u-fuzzy', fuzzyDates: true, timeZone: 'UTC', locale: 'en' },
+      { id: 'u-fuzzy-sv', fuzzyDates: true, timeZone: 'UTC', locale: 'sv-SE' },
+      { id: 'u-nyc', fuzzyDates: false, timeZone: 'America/New_York', locale: 'en-US' },
+      { id: 'u-sv', fuzzyDates: false, timeZone: 'Europe/Stockholm', locale: 'sv-SE' },
+    ]);
+    // The same two moments for everyone: yesterday morning, and two hours before the run below.
+    const earlier = '2026-03-10T09:05:00Z';
+    const later = '2026-03-11T10:00:00Z';
+    for (const userId of ['u-fuzzy', 'u-fuzzy-sv', 'u-nyc', 'u-sv']) {
+      await insertPending(db, [
+        { userId, createdAt: Date.parse(earlier), title: `Earlier for ${userId}` },
+        { userId, createdAt: Date.parse(later), title: `Later for ${userId}` },
+      ]);
+    }
+    // Schedules at 08:00 in each user's own zone: Stockholm 07:00Z, UTC 08:00Z, New York (EDT since
+    // 8 March) 12:00Z. None is due yet.
+    expect(await digests.job.runOnce()).toMatchObject({ sent: 0, scheduled: 4 });
+    expect((await schedule(db, 'u-sv'))?.next_run_at).toBe(Date.parse('2026-03-11T07:00:00Z'));
+    expect((await schedule(db, 'u-fuzzy'))?.next_run_at).toBe(Date.parse('2026-03-11T08:00:00Z'));
+    expect((await schedule(db, 'u-nyc'))?.next_run_at).toBe(Date.parse('2026-03-11T12:00:00Z'));
+
+    // One run after all the slots: one group, each recipient formatted with their own preferences.
+    clock.set('2026-03-11T12:00:30Z');
+    expect((await digests.job.runOnce()).sent).toBe(4);
+
+    // Fuzzy: relative to the run's now (12:00:30Z), not to when the items arrived.
+    const fuzzy = await digestTo(db, 'u-fuzzy');
+    expectLine(fuzzy, 'Later for u-fuzzy', '2 hours ago');
+    expectLine(fuzzy, 'Earlier for u-fuzzy', 'yesterday');
+    // …and in their locale.
+    const fuzzySv = await digestTo(db, 'u-fuzzy-sv');
+    expectLine(fuzzySv, 'Later for u-fuzzy-sv', 'för 2 timmar sedan');
+    expectLine(fuzzySv, 'Earlier for u-fuzzy-sv', 'i går');
+
+    // Exact, New York, en-US: 09:05Z is 05:05 EDT (UTC-4 after the 8 March change, not UTC-5).
+    const nyc = await digestTo(db, 'u-nyc');
+    const nycEarlier = exactIn('en-US', 'America/New_York', earlier);
+    const nycLater = exactIn('en-US', 'America/New_York', later);
+    expect([plain(nycEarlier), plain(nycLater)]).toEqual(['Mar 10, 2026, 5:05 AM', 'Mar 11, 2026, 6:00 AM']);
+    expectLine(nyc, 'Earlier for u-nyc', nycEarlier);
+    expectLine(nyc, 'Later for u-nyc', nycLater);
+
+    // Exact, Stockholm, sv-SE: 09:05Z is 10:05 CET, in Swedish date order and month names.
+    const sv = await digestTo(db, 'u-sv');
+    const svEarlier = exactIn('sv-SE', 'Europe/Stockholm', earlier);
+    const svLater = exactIn('sv-SE', 'Europe/Stockholm', later);
+    expect([plain(svEarlier), plain(svLater)]).toEqual(['10 mars 2026 10:05', '11 mars 2026 11:00']);
+    expectLine(sv, 'Earlier for u-sv', svEarlier);
+    expectLine(sv, 'Later for u-sv', svLater);
+
+    // Nobody got another's style.
+    for (const exact of [nyc, sv]) expect(`${exact.text}${exact.html}`).not.toMatch(/ ago|yesterday/);
+    for (const relative of [fuzzy, fuzzySv]) {
+      expect(`${relative.text}${relative.html}`).not.toMatch(/(Mar|mars) 1[01]/);
+    }
+  });
+
+  it('sends at the digest’s own time zone but shows times in the user’s preferred zone when the two differ', async () => {
+    const db = await freshDatabase(engine);
+    const clock = clockAt('2026-03-10T12:00:00Z');
+    const digests = digestsFor(db, clock);
+    await insertUsers(db, [
+      // The digest follows New York (07:00 there); the user reads dates in Stockholm time.
+      { id: 'u-split', fuzzyDates: false, timeZone: 'Europe/Stockholm', locale: 'en-GB' },
+      // No digest zone of its own: the digest follows the user's preference, Stockholm.
+      { id: 'u-same', fuzzyDates: false, timeZone: 'Europe/Stockholm', locale: 'en-GB' },
+    ]);
+    for (const userId of ['u-split', 'u-same']) {
+      await db.kysely
+        .insertInto('notification_user_settings')
+        .values({
+          user_id: userId,
+          digest_frequency: 'daily',
+          digest_time: '07:00',
+          digest_time_zone: userId === 'u-split' ? 'America/New_York' : null,
+          digest_weekday: 1,
+          notify_own_actions: 0,
+          updated_at: clock().getTime(),
+        })
+        .execute();
+    }
+    const at = '2026-03-10T09:05:00Z';
+    await insertPending(db, [
+      { userId: 'u-split', createdAt: Date.parse(at), title: 'Split zones' },
+      { userId: 'u-same', createdAt: Date.parse(at), title: 'One zone' },
+    ]);
+    await digests.job.runOnce();
+    // 07:00 New York (EDT) is 11:00Z; 07:00 Stockholm (CET) is 06:00Z.
+    expect((await schedule(db, 'u-split'))?.next_run_at).toBe(Date.parse('2026-03-11T11:00:00Z'));
+    expect((await schedule(db, 'u-same'))?.next_run_at).toBe(Date.parse('2026-03-11T06:00:00Z'));
+
+    clock.set('2026-03-11T10:59:00Z');
+    expect((await digests.job.runOnce()).sent).toBe(1);
+    expect((await digestOutbox(db)).map((e) => e.to_address)).toEqual(['u-same@example.test']);
+    clock.set('2026-03-11T11:00:30Z');
+    expect((await digests.job.runOnce()).sent).toBe(1);
+
+    // Both show 09:05Z in Stockholm time (10:05 CET), whatever zone the digest is sent by.
+    const stockholm = exactIn('en-GB', 'Europe/Stockholm', at);
+    expect(plain(stockholm)).toBe('10 Mar 2026, 10:05');
+    expectLine(await digestTo(db, 'u-split'), 'Split zones', stockholm);
+    expectLine(await digestTo(db, 'u-same'), 'One zone', stockholm);
+    expect((await digestTo(db, 'u-split')).text).not.toContain(
+      plain(exactIn('en-GB', 'America/New_York', at)),
+    );
   });
 
   it('carries a one-click unsubscribe for the digest stream that names this user', async () => {
@@ -147,6 +286,60 @@ describe.each(engines)('digest run on %s', (engine) => {
     expect(emails).toHaveLength(1);
     expect(emails[0]!.subject).toContain('5 updates');
     expect((await schedule(db, 'u-down'))?.next_run_at).toBe(Date.parse('2026-03-06T08:00:00Z'));
+    // Everything went in that one digest, recorded as one run; running again catches up nothing more.
+    expect(await pendingCount(db, 'u-down')).toBe(0);
+    const runs = await db.kysely
+      .selectFrom('digest_runs')
+      .selectAll()
+      .where('user_id', '=', 'u-down')
+      .execute();
+    expect(runs.map((r) => Number(r.items))).toEqual([5]);
+    expect((await digests.job.runOnce()).sent).toBe(0);
+    // Back to normal: the next day's item goes out at the next day's slot, alone.
+    await insertPending(db, [
+      { userId: 'u-down', createdAt: Date.parse('2026-03-05T20:00:00Z'), title: 'Back' },
+    ]);
+    clock.set('2026-03-06T08:00:30Z');
+    expect((await digests.job.runOnce()).sent).toBe(1);
+    const after = await digestOutbox(db);
+    expect(after).toHaveLength(2);
+    const next = after.find((e) => e.text.includes('Back'));
+    expect(next?.subject).toBe('Your daily digest: 1 update in 1 project');
+  });
+
+  it('sends no email on a due day with nothing pending, and the schedule still advances', async () => {
+    const db = await freshDatabase(engine);
+    const clock = clockAt('2026-03-10T07:00:00Z');
+    const digests = digestsFor(db, clock);
+    await insertUsers(db, [{ id: 'u-quiet' }]);
+    await insertPending(db, [{ userId: 'u-quiet', createdAt: clock().getTime() - HOUR, title: 'Day one' }]);
+    await digests.job.runOnce();
+    clock.set('2026-03-10T08:00:30Z');
+    expect((await digests.job.runOnce()).sent).toBe(1);
+    expect((await schedule(db, 'u-quiet'))?.next_run_at).toBe(Date.parse('2026-03-11T08:00:00Z'));
+
+    // Day two: not a single pending item, not even a read one.
+    expect(await pendingCount(db, 'u-quiet')).toBe(0);
+    clock.set('2026-03-11T08:00:30Z');
+    expect(await digests.job.runOnce()).toMatchObject({ sent: 0, empty: 1 });
+    expect(await digestOutbox(db)).toHaveLength(1);
+    expect(await schedule(db, 'u-quiet')).toMatchObject({
+      next_run_at: Date.parse('2026-03-12T08:00:00Z'),
+      last_period: 'daily:2026-03-10',
+      lease_owner: null,
+    });
+    // Advanced, not stuck: the same day asks nothing more, and day three sends what came in.
+    expect(await digests.job.runOnce()).toMatchObject({ sent: 0, empty: 0 });
+    await insertPending(db, [
+      { userId: 'u-quiet', createdAt: Date.parse('2026-03-11T15:00:00Z'), title: 'Day three' },
+    ]);
+    clock.set('2026-03-12T08:00:30Z');
+    expect((await digests.job.runOnce()).sent).toBe(1);
+    const emails = await digestOutbox(db);
+    expect(emails).toHaveLength(2);
+    const third = emails.find((e) => e.text.includes('Day three'));
+    expect(third?.subject).toBe('Your daily digest: 1 update in 1 project');
+    expect(third?.text).not.toContain('Day one');
   });
 
   it('keeps items that arrive after the cutoff for the next digest', async () => {

@@ -111,6 +111,69 @@ describe('the immediate notification email, received by a real SMTP server', () 
     expect(html).toContain('href="http://concierge.test/account/notifications"');
   });
 
+  it('shows each recipient of one event its date in their own style: relative, or exact in their zone and locale', async () => {
+    const { app, sink } = await setup();
+    await signedInUser(app, {
+      username: 'fuzzy',
+      email: 'fuzzy@studio.example',
+      preferences: { fuzzyDates: true, timeZone: 'Asia/Tokyo', locale: 'en' },
+    });
+    await signedInUser(app, {
+      username: 'nyc',
+      email: 'nyc@studio.example',
+      preferences: { fuzzyDates: false, timeZone: 'America/New_York', locale: 'en-US' },
+    });
+    await signedInUser(app, {
+      username: 'sven',
+      email: 'sven@studio.example',
+      preferences: { fuzzyDates: false, timeZone: 'Europe/Stockholm', locale: 'sv-SE' },
+    });
+    const occurredAt = '2026-11-28T09:05:00Z';
+    const messages = await postAndDeliver(app, sink, {
+      type: 'task.assigned',
+      recipients: ['ada', 'fuzzy', 'nyc', 'sven'],
+      title: 'Shot 020 needs a look',
+      project: 'Atlas',
+      occurredAt,
+      idempotencyKey: 'mail-dates',
+    });
+    const to = (address: string) => {
+      const found = messages.filter((m) => (m.to && 'text' in m.to ? m.to.text : '') === address);
+      expect(found).toHaveLength(1);
+      return { text: found[0]!.text ?? '', html: (found[0]!.html || '') as string };
+    };
+    // Independent of the code under test: Intl with the documented style (medium date, short time),
+    // checked by hand below on plain spaces (ICU may use a no-break space before AM/PM).
+    const exact = (locale: string, timeZone: string) =>
+      new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(
+        new Date(occurredAt),
+      );
+    const expected = {
+      // Posted at 12:00Z, three hours after it happened; the zone plays no part in a relative date.
+      'fuzzy@studio.example': '3 hours ago',
+      // 09:05Z is 10:05 in Stockholm (CET) and 04:05 in New York (EST) on 28 November.
+      'ada@studio.example': exact('en-GB', 'Europe/Stockholm'),
+      'nyc@studio.example': exact('en-US', 'America/New_York'),
+      'sven@studio.example': exact('sv-SE', 'Europe/Stockholm'),
+    };
+    expect(Object.values(expected).map((s) => s.replace(/\s/g, ' '))).toEqual([
+      '3 hours ago',
+      '28 Nov 2026, 10:05',
+      'Nov 28, 2026, 4:05 AM',
+      '28 nov. 2026 10:05',
+    ]);
+    expect(messages).toHaveLength(4);
+    for (const [address, when] of Object.entries(expected)) {
+      const mail = to(address);
+      expect(mail.text).toContain(`\nShot 020 needs a look\n${when} · in Atlas\n`);
+      expect(mail.html).toContain(when);
+      // Nobody's email carries another recipient's rendering of the date.
+      for (const other of Object.values(expected)) {
+        if (other !== when) expect(`${mail.text}${mail.html}`).not.toContain(other);
+      }
+    }
+  });
+
   it('has List-Id, an RFC 8058 List-Unsubscribe and List-Unsubscribe-Post, and the link unsubscribes in one click', async () => {
     const { app, sink, ada } = await setup();
     const [mail] = await postAndDeliver(app, sink, {

@@ -37,6 +37,8 @@ export interface FixtureUser {
   readonly timeZone?: string;
   readonly disabled?: boolean;
   readonly fuzzyDates?: boolean;
+  /** BCP 47 locale of the user's date preference (default "en"). */
+  readonly locale?: string;
 }
 
 /** Inserts users directly (each owns its data: ids should be unique per test). */
@@ -57,7 +59,7 @@ export async function insertUsers(db: Db, users: readonly FixtureUser[], now = D
       avatar_key: null,
       fuzzy_dates: u.fuzzyDates === false ? 0 : 1,
       time_zone: u.timeZone ?? 'UTC',
-      locale: 'en',
+      locale: u.locale ?? 'en',
       created_at: now,
       updated_at: now,
     };
