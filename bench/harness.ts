@@ -181,6 +181,32 @@ export function report(title: string, results: readonly LoadResult[]): void {
   }
 }
 
+/**
+ * Each round's ratio of a route to the baseline loaded in the same round, and their median. On a shared
+ * VM the baseline itself swings (here 24k–43k req/s between rounds), so a ratio of medians can pair a
+ * fast baseline round with a slow route round; the per-round ratios show how far the figure moves.
+ */
+export function roundRatios(
+  baseline: readonly LoadResult[],
+  routes: readonly (readonly LoadResult[])[],
+): void {
+  console.log(
+    '\nratio to the baseline of the same round (req/s | req/CPU-s), rounds in order, then the median',
+  );
+  for (const runs of routes) {
+    const wall = runs.map((r, i) => r.requestsPerSecond / baseline[i]!.requestsPerSecond);
+    const cpu = runs.map((r, i) => r.requestsPerCpuSecond / baseline[i]!.requestsPerCpuSecond);
+    const fmt = (xs: number[]) =>
+      `${xs.map((x) => x.toFixed(2)).join(' ')} (median ${middle(xs).toFixed(2)})`;
+    console.log(`${runs[0]!.label.padEnd(44)}${fmt(wall)} | ${fmt(cpu)}`);
+  }
+}
+
+function middle(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
 /** The median run by req/s: with alternating rounds, steadier than any single run on a shared machine. */
 export function median(results: readonly LoadResult[]): LoadResult {
   const sorted = [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);

@@ -1,6 +1,15 @@
 // POST /api/v1/introspect with a personal API key (and with a session token), against a bare Hono route
 // in the same run. Target: at least 0.4× the bare route. Run: npm run build && node bench/introspect.ts
-import { type LoadResult, load, median, report, startConcierge, startHello, withServers } from './harness.js';
+import {
+  type LoadResult,
+  load,
+  median,
+  report,
+  roundRatios,
+  startConcierge,
+  startHello,
+  withServers,
+} from './harness.js';
 
 const serviceToken = 'bench-service-token-0123456789abcdefghijklmnop';
 const password = 'violet-harbour-lantern-42';
@@ -83,6 +92,7 @@ await withServers(
       healthz,
       barePost,
     ]);
+    roundRatios(runs[0]!, [runs[1]!, runs[2]!, runs[3]!, runs[4]!]);
     report('The same against a bare POST route of the same shape (JSON body in, JSON out)', [
       barePost,
       withKey,

@@ -1,6 +1,15 @@
 // GET /api/v1/me with a session cookie, against a bare Hono route in the same run (issue 3's figure).
 // Target: at least 0.4× the bare route. Run: npm run build && node bench/me.ts [-- --duration 10]
-import { type LoadResult, load, median, report, startConcierge, startHello, withServers } from './harness.js';
+import {
+  type LoadResult,
+  load,
+  median,
+  report,
+  roundRatios,
+  startConcierge,
+  startHello,
+  withServers,
+} from './harness.js';
 
 const password = 'violet-harbour-lantern-42';
 
@@ -36,5 +45,6 @@ await withServers(
       median(bare),
       median(me),
     ]);
+    roundRatios(bare, [me]);
   },
 );
