@@ -307,6 +307,26 @@ describe.each(engines)('digest run on %s', (engine) => {
     expect(next?.subject).toBe('Your daily digest: 1 update in 1 project');
   });
 
+  it('does not follow a catch-up digest sent early in the morning with another at that day’s slot', async () => {
+    const db = await freshDatabase(engine);
+    const clock = clockAt('2026-03-01T09:00:00Z');
+    const digests = digestsFor(db, clock);
+    await insertUsers(db, [{ id: 'u-early' }]);
+    await insertPending(db, [{ userId: 'u-early', createdAt: clock().getTime() }]);
+    await digests.job.runOnce();
+    expect((await schedule(db, 'u-early'))?.next_run_at).toBe(Date.parse('2026-03-02T08:00:00Z'));
+    // Down from before the 2nd's 08:00 slot until 06:00 on the 4th, two hours before that day's slot.
+    clock.set('2026-03-04T06:00:00Z');
+    expect((await digests.job.runOnce()).sent).toBe(1);
+    expect((await schedule(db, 'u-early'))?.next_run_at).toBe(Date.parse('2026-03-05T08:00:00Z'));
+    await insertPending(db, [{ userId: 'u-early', createdAt: Date.parse('2026-03-04T07:00:00Z') }]);
+    clock.set('2026-03-04T08:00:30Z');
+    expect((await digests.job.runOnce()).sent).toBe(0);
+    clock.set('2026-03-05T08:00:30Z');
+    expect((await digests.job.runOnce()).sent).toBe(1);
+    expect(await digestOutbox(db)).toHaveLength(2);
+  });
+
   it('sends no email on a due day with nothing pending, and the schedule still advances', async () => {
     const db = await freshDatabase(engine);
     const clock = clockAt('2026-03-10T07:00:00Z');

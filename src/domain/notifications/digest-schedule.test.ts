@@ -211,6 +211,40 @@ describe('effective intent, periods and rescheduling', () => {
     expect(scheduleNext(intent, from, 'daily:2026-03-10')?.toISOString()).toBe('2026-03-11T20:00:00.000Z');
   });
 
+  it('after a digest just sent, passes over a slot too soon after it (one digest a day, a week)', () => {
+    const morning = daily('09:00', 'Europe/Stockholm');
+    // A catch-up at 07:00 local (06:00Z) after downtime: not another at 09:00 the same morning.
+    const catchUp = new Date('2026-03-10T06:00:00Z');
+    expect(scheduleNext(morning, catchUp, 'daily:2026-03-09')?.toISOString()).toBe(
+      '2026-03-10T08:00:00.000Z',
+    );
+    expect(scheduleNext(morning, catchUp, 'daily:2026-03-09', catchUp)?.toISOString()).toBe(
+      '2026-03-11T08:00:00.000Z',
+    );
+    // A catch-up in the evening: the next morning's slot is another day, so it stays.
+    const evening = new Date('2026-03-10T21:00:00Z');
+    expect(scheduleNext(morning, evening, 'daily:2026-03-09', evening)?.toISOString()).toBe(
+      '2026-03-11T08:00:00.000Z',
+    );
+    // A 23:59 digest that went out a minute late, past midnight, keeps that evening's slot.
+    const late = daily('23:59', 'UTC');
+    const sent = new Date('2026-03-11T00:00:30Z');
+    expect(scheduleNext(late, sent, 'daily:2026-03-10', sent)?.toISOString()).toBe(
+      '2026-03-11T23:59:00.000Z',
+    );
+    // Weekly on Mondays: a catch-up sent on Sunday is not followed by Monday's digest the next day,
+    // one sent on Tuesday is followed by next Monday's.
+    const weekly = { ...daily('09:00', 'UTC'), frequency: 'weekly', weekday: 1 } as const;
+    const sunday = new Date('2026-03-15T12:00:00Z');
+    expect(scheduleNext(weekly, sunday, 'weekly:2026-03-09', sunday)?.toISOString()).toBe(
+      '2026-03-23T09:00:00.000Z',
+    );
+    const tuesday = new Date('2026-03-10T12:00:00Z');
+    expect(scheduleNext(weekly, tuesday, 'weekly:2026-03-09', tuesday)?.toISOString()).toBe(
+      '2026-03-16T09:00:00.000Z',
+    );
+  });
+
   it('schedules in UTC rather than stopping when the runtime does not know the zone', () => {
     const from = new Date('2026-03-10T10:00:00Z');
     expect(scheduleNext(daily('12:00', 'Mars/Olympus'), from, null)?.toISOString()).toBe(

@@ -218,16 +218,32 @@ export function periodKey(intent: DigestIntent, slot: Date, at: Date): string {
 
 /**
  * The next run of a schedule, from `from`: like nextDigestAt, but a slot in the period a digest was
- * already sent for (the time was moved later the same day) is passed over for the following one.
- * An unknown zone (a runtime lacking it) schedules in UTC rather than stopping the digest.
+ * already sent for (the time was moved later the same day) is passed over for the following one, and
+ * so is a slot too soon after `sentAt`, the moment a digest just went out: for daily digests a slot
+ * on the same local day and less than 12 hours later (a catch-up sent at 07:00 after downtime is not
+ * followed by another at 09:00; a digest a minute late past midnight still gets that evening's slot),
+ * for weekly ones a slot less than 3½ days later. An unknown zone (a runtime lacking it) schedules in
+ * UTC rather than stopping the digest.
  */
-export function scheduleNext(intent: DigestIntent, from: Date, lastPeriod: string | null): Date | null {
+export function scheduleNext(
+  intent: DigestIntent,
+  from: Date,
+  lastPeriod: string | null,
+  sentAt: Date | null = null,
+): Date | null {
   const safe = { ...intent, timeZone: zoneOrUtc(intent.timeZone) };
-  const next = nextDigestAt(safe, from);
+  let next = nextDigestAt(safe, from);
   if (next && lastPeriod !== null && periodKey(safe, next, next) === lastPeriod) {
-    return nextDigestAt(safe, next);
+    next = nextDigestAt(safe, next);
   }
+  if (next && sentAt && tooSoonAfter(safe, next, sentAt)) next = nextDigestAt(safe, next);
   return next;
+}
+
+function tooSoonAfter(intent: DigestIntent, slot: Date, sentAt: Date): boolean {
+  const gap = slot.getTime() - sentAt.getTime();
+  if (intent.frequency === 'weekly') return gap < 3.5 * DAY_MS;
+  return gap < DAY_MS / 2 && localDate(intent.timeZone, slot) === localDate(intent.timeZone, sentAt);
 }
 
 function zoneOrUtc(zone: string): string {

@@ -145,10 +145,10 @@ async function userDigest(
   const recipient = tx.recipients.get(userId);
   if (!recipient) return 'lease-lost';
   const { intent } = recipient;
-  const finish = (lastPeriod: string | null) =>
+  const finish = (lastPeriod: string | null, sent = false) =>
     digests.finish(userId, {
       intent: intentKey(intent),
-      nextRunAt: scheduleNext(intent, now, lastPeriod),
+      nextRunAt: scheduleNext(intent, now, lastPeriod, sent ? now : null),
       lastPeriod,
       ranAt: now,
     });
@@ -183,7 +183,7 @@ async function userDigest(
     items.map((i) => i.id),
     now,
   );
-  await finish(period);
+  await finish(period, true);
   return 'sent';
 }
 
