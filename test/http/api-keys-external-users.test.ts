@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { login } from '../support/accounts.js';
-import { googleProviderConfig, signInAtProvider, startOidcProvider } from '../support/oidc-provider.js';
+import { googleProviderConfig, oidcSignIn, startOidcProvider } from '../support/oidc-provider.js';
 import { addPerson, ldapProviderConfig, startSlapd } from '../support/slapd.js';
 import { testApp, testOrigin } from '../support/test-app.js';
 
@@ -35,13 +35,9 @@ async function ldapSession(): Promise<{ cookie: string; email: string }> {
 async function googleSession(): Promise<{ cookie: string; email: string }> {
   const email = `g-${unique()}@studio.example`;
   const sub = op.addAccount({ email, email_verified: true, hd: 'studio.example', given_name: 'Gia' });
-  const start = await app.app.request(`${testOrigin}/auth/oidc/google/start`);
-  const browser = /concierge_oidc=([^;]+)/.exec(start.headers.get('set-cookie') ?? '')?.[1] ?? '';
-  const callback = await signInAtProvider(start.headers.get('location') ?? '', sub);
-  const res = await app.app.request(callback.href, { headers: { cookie: `concierge_oidc=${browser}` } });
-  const session = /concierge_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
-  expect(session).toBeDefined();
-  return { cookie: `concierge_session=${session}`, email };
+  const { cookie } = await oidcSignIn(app.app, sub);
+  expect(cookie).not.toBe('');
+  return { cookie, email };
 }
 
 describe.each([

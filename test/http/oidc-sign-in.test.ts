@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { localUser, mailbox } from '../support/accounts.js';
 import {
   googleProviderConfig,
+  oidcSignIn,
   signInAtProvider,
   startOidcProvider,
   type TestAccount,
@@ -40,19 +41,8 @@ const app = await testApp({
 const unique = () => Math.random().toString(36).slice(2, 8);
 
 /** Starts at Concierge, signs in at the provider as `account`, and returns Concierge's callback answer. */
-async function ssoSignIn(providerId: string, accountId: string, options: { returnTo?: string } = {}) {
-  const query = options.returnTo === undefined ? '' : `?returnTo=${encodeURIComponent(options.returnTo)}`;
-  const start = await app.app.request(`${testOrigin}/auth/oidc/${providerId}/start${query}`);
-  expect(start.status).toBe(302);
-  const browser = /concierge_oidc=([^;]+)/.exec(start.headers.get('set-cookie') ?? '')?.[1] ?? '';
-  expect(browser).not.toBe('');
-  const callback = await signInAtProvider(start.headers.get('location') ?? '', accountId);
-  const finish = (url: URL = callback, cookie = `concierge_oidc=${browser}`) =>
-    app.app.request(url.href, { headers: { cookie } });
-  const res = await finish();
-  const session = /concierge_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
-  return { res, callback, finish, cookie: session ? `concierge_session=${session}` : '' };
-}
+const ssoSignIn = (providerId: string, accountId: string, options: { returnTo?: string } = {}) =>
+  oidcSignIn(app.app, accountId, { providerId, ...options });
 
 function account(over: Partial<TestAccount> & { email: string }): string {
   return op.addAccount({ email_verified: true, given_name: 'Gia', family_name: 'Moreau', ...over });

@@ -8,7 +8,7 @@ import { DomainError } from '../../src/domain/shared/errors.js';
 import {
   addPerson,
   baseDn,
-  groupDn,
+  ldapProviderConfig,
   people,
   removeFromGroup,
   type Slapd,
@@ -22,20 +22,9 @@ beforeAll(async () => {
 afterAll(() => slapd?.dispose());
 
 function config(overrides: Record<string, unknown> = {}): LdapProviderConfig {
-  return providerSchema.parse({
-    id: 'studio-ldap',
-    kind: 'ldap',
-    displayName: 'Studio directory',
-    url: slapd.url,
-    bindDn: slapd.serviceDn,
-    bindPassword: slapd.servicePassword,
-    userBase: `ou=people,${baseDn}`,
-    group: { dn: groupDn },
-    passwords: 'directory',
-    connectTimeoutMs: 1000,
-    timeoutMs: 2000,
-    ...overrides,
-  }) as LdapProviderConfig;
+  return providerSchema.parse(
+    ldapProviderConfig(slapd, { passwords: 'directory', ...overrides }),
+  ) as LdapProviderConfig;
 }
 
 const provider = (overrides: Record<string, unknown> = {}) =>

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
+import { testOrigin } from './test-app.js';
 
 /** What a Google-like account puts in its ID token. */
 export interface TestAccount {
@@ -115,6 +116,30 @@ export class CookieJar {
   get(name: string): string | undefined {
     return this.cookies.get(name);
   }
+}
+
+/**
+ * Signs in through Concierge's redirect flow as a browser would: starts at
+ * `/auth/oidc/{providerId}/start`, signs in at the provider as `accountId`, and follows the callback
+ * with the browser-binding cookie. `cookie` is the new session's cookie header ('' when refused);
+ * `finish` replays the callback (another URL or cookie) for tests of misuse.
+ */
+export async function oidcSignIn(
+  app: { request(url: string, init?: RequestInit): Response | Promise<Response> },
+  accountId: string,
+  options: { providerId?: string; returnTo?: string } = {},
+) {
+  const query = options.returnTo === undefined ? '' : `?returnTo=${encodeURIComponent(options.returnTo)}`;
+  const start = await app.request(`${testOrigin}/auth/oidc/${options.providerId ?? 'google'}/start${query}`);
+  if (start.status !== 302) throw new Error(`start answered ${start.status}: ${await start.text()}`);
+  const browser = /concierge_oidc=([^;]+)/.exec(start.headers.get('set-cookie') ?? '')?.[1];
+  if (!browser) throw new Error('start set no browser-binding cookie');
+  const callback = await signInAtProvider(start.headers.get('location') ?? '', accountId);
+  const finish = async (url: URL = callback, cookie = `concierge_oidc=${browser}`) =>
+    app.request(url.href, { headers: { cookie } });
+  const res = await finish();
+  const session = /concierge_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+  return { res, callback, finish, cookie: session ? `concierge_session=${session}` : '' };
 }
 
 /**
