@@ -248,30 +248,15 @@ describe('on PostgreSQL', () => {
     const pg = await testApp({
       engine: 'postgres',
       config: {
-        providers: [
-          { id: 'local', kind: 'local' },
-          {
-            id: 'google',
-            kind: 'oidc',
-            preset: 'google',
-            issuer: op.issuer,
-            clientId: op.clientId,
-            clientSecret: op.clientSecret,
-            autoCreate: true,
-          },
-        ],
+        providers: [{ id: 'local', kind: 'local' }, googleProviderConfig(op, { autoCreate: true })],
       },
     });
     const sub = account({ email: `pg-${unique()}@studio.example`, hd: 'studio.example' });
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const start = await pg.app.request(`${testOrigin}/auth/oidc/google/start`);
-      const browser = /concierge_oidc=([^;]+)/.exec(start.headers.get('set-cookie') ?? '')?.[1] ?? '';
-      const callback = await signInAtProvider(start.headers.get('location') ?? '', sub);
-      const res = await pg.app.request(callback.href, { headers: { cookie: `concierge_oidc=${browser}` } });
+      const { res, cookie } = await oidcSignIn(pg.app, sub);
       expect(res.status).toBe(302);
-      const session = /concierge_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
-      const me = await pg.request('GET', '/api/v1/me', undefined, { cookie: `concierge_session=${session}` });
+      const me = await pg.request('GET', '/api/v1/me', undefined, { cookie });
       ids.push(me.json.id);
     }
     expect(ids[0]).toBeDefined();

@@ -5,7 +5,12 @@ import { providerSchema } from '../../src/config/schema.js';
 import type { RedirectSecrets } from '../../src/domain/auth/redirect-sign-in.js';
 import { DomainError } from '../../src/domain/shared/errors.js';
 import { generateToken } from '../../src/domain/shared/tokens.js';
-import { signInAtProvider, startOidcProvider, type TestOidcProvider } from '../support/oidc-provider.js';
+import {
+  googleProviderConfig,
+  signInAtProvider,
+  startOidcProvider,
+  type TestOidcProvider,
+} from '../support/oidc-provider.js';
 
 const redirectUri = 'http://concierge.test/auth/oidc/google/callback';
 let op: TestOidcProvider;
@@ -15,17 +20,10 @@ beforeAll(async () => {
 afterAll(() => op?.close());
 
 function google(overrides: Record<string, unknown> = {}) {
-  const config = providerSchema.parse({
-    id: 'google',
-    kind: 'oidc',
-    preset: 'google',
-    // The preset's issuer is https://accounts.google.com; the test double stands in for it.
-    issuer: op.issuer,
-    clientId: op.clientId,
-    clientSecret: op.clientSecret,
-    allowedDomains: ['studio.example'],
-    ...overrides,
-  }) as OidcProviderConfig;
+  // The preset's issuer is https://accounts.google.com; the test double stands in for it.
+  const config = providerSchema.parse(
+    googleProviderConfig(op, { allowedDomains: ['studio.example'], ...overrides }),
+  ) as OidcProviderConfig;
   return oidcProvider(config, { contact: 'the studio IT desk' });
 }
 
