@@ -7,6 +7,7 @@ import {
   type ProcessedAvatar,
 } from '../../domain/accounts/avatars.js';
 import { DomainError } from '../../domain/shared/errors.js';
+import { concurrencyLimit } from '../shared/concurrency-limit.js';
 
 // Raster formats people upload as photos. SVG (scripts, external references), PDF and the like are
 // refused even though sharp could render them.
@@ -19,27 +20,10 @@ const WEBP_QUALITY = 82;
  * upright (EXIF orientation), crops a centred square and writes each size as WebP without metadata.
  */
 export function sharpAvatarProcessor(options: { concurrency?: number } = {}): AvatarProcessor {
-  const limit = limiter(options.concurrency ?? 2);
+  // A 40-megapixel picture takes ~160 MB decoded: a few uploads at once are fine, a burst must wait.
+  const limit = concurrencyLimit(options.concurrency ?? 2);
   return {
     process: (bytes) => limit(() => processAvatar(bytes)),
-  };
-}
-
-// A 40-megapixel picture takes ~160 MB decoded: a few uploads at once are fine, a burst must wait.
-function limiter(max: number) {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(work: () => Promise<T>): Promise<T> => {
-    // A finishing job hands its slot straight to the next in line, so `running` never exceeds `max`.
-    if (running >= max) await new Promise<void>((resolve) => waiting.push(resolve));
-    else running++;
-    try {
-      return await work();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
   };
 }
 

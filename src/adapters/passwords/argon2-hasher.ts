@@ -1,5 +1,6 @@
 import { hash, verify } from '@node-rs/argon2';
 import type { PasswordHasher } from '../../domain/auth/password-hasher.js';
+import { concurrencyLimit } from '../shared/concurrency-limit.js';
 
 // DESIGN.md: argon2id, m = 19456 KiB, t = 2, p = 1 (the OWASP baseline).
 const params = {
@@ -14,7 +15,7 @@ const params = {
  * and DNS work, and a sign-in storm must not starve them.
  */
 export function argon2Hasher(concurrency = 2): PasswordHasher {
-  const limit = semaphore(concurrency);
+  const limit = concurrencyLimit(concurrency);
   return {
     hash: (password) => limit(() => hash(password, params)),
     verify: (stored, password) =>
@@ -25,20 +26,5 @@ export function argon2Hasher(concurrency = 2): PasswordHasher {
           return false;
         }
       }),
-  };
-}
-
-function semaphore(max: number) {
-  let active = 0;
-  const waiting: Array<() => void> = [];
-  return async function run<T>(task: () => Promise<T>): Promise<T> {
-    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
   };
 }
