@@ -49,7 +49,8 @@ export interface AccountsWiring {
 }
 
 const minutes = (m: number) => m * 60_000;
-function rule(r: { maxAttempts: number; windowMinutes: number; lockMinutes: number }): ThrottleRule {
+/** A throttle rule of `auth.throttle` in milliseconds. */
+export function rule(r: { maxAttempts: number; windowMinutes: number; lockMinutes: number }): ThrottleRule {
   return { maxAttempts: r.maxAttempts, windowMs: minutes(r.windowMinutes), lockMs: minutes(r.lockMinutes) };
 }
 

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Stores } from './adapters/db/stores.js';
 import { ProviderConfigError } from './adapters/identity/provider-config-error.js';
 import { buildProviderRegistry } from './adapters/identity/registry.js';
+import { rule } from './compose-accounts.js';
 import type { Config } from './config/schema.js';
 import type { User } from './domain/accounts/user.js';
 import { changeDirectoryPassword } from './domain/auth/directory-password.js';
@@ -15,7 +16,7 @@ import type { OidcSignInService } from './http/routes/oidc/oidc-routes.js';
 
 export interface IdentityWiring {
   readonly config: Config;
-  readonly stores: Pick<Stores, 'tokens' | 'sessions' | 'identities'>;
+  readonly stores: Pick<Stores, 'tokens' | 'sessions' | 'identities' | 'throttle'>;
   readonly transact: Transact<Stores>;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -34,12 +35,14 @@ export function composeIdentity(w: IdentityWiring) {
   });
   const external: ExternalSignInDeps = { clock, transact: w.transact };
   const redirectUri = (providerId: string) => `${publicUrl}/auth/oidc/${providerId}/callback`;
+  const throttle = { store: stores.throttle, rule: rule(config.auth.throttle.redirectStartIp) };
 
   const oidc: OidcSignInService = {
-    start: (providerId, returnTo) =>
-      startRedirectSignIn({ tokens: stores.tokens, clock }, registry.redirect(providerId), {
+    start: (providerId, returnTo, meta) =>
+      startRedirectSignIn({ tokens: stores.tokens, clock, throttle }, registry.redirect(providerId), {
         redirectUri: redirectUri(providerId),
         returnTo: safeReturnTo(returnTo),
+        ip: meta.ip,
       }),
     async finish(providerId, input) {
       const provider = registry.redirect(providerId);

@@ -191,6 +191,11 @@ export const configSchema = z
             ip: throttleRule({ maxAttempts: 50, windowMinutes: 10, lockMinutes: 10 }),
             resetAccount: throttleRule({ maxAttempts: 3, windowMinutes: 60, lockMinutes: 60 }),
             resetIp: throttleRule({ maxAttempts: 20, windowMinutes: 60, lockMinutes: 60 }),
+            /**
+             * Single sign-ons started (GET /auth/oidc/{id}/start) from one client address. Each start stores
+             * an attempt, so one client must not fill that table; an office behind one address still needs room.
+             */
+            redirectStartIp: throttleRule({ maxAttempts: 300, windowMinutes: 10, lockMinutes: 10 }),
           })
           .prefault({}),
         /**

@@ -243,6 +243,41 @@ describe('the login page and cancelled sign-ins', () => {
   });
 });
 
+describe('starting single sign-ons from one address', () => {
+  it('answers 429 with Retry-After past the limit, stores no attempt for it, and leaves other addresses alone', async () => {
+    const limited = await testApp({
+      config: {
+        server: { publicUrl: testOrigin, trustProxy: true },
+        auth: { throttle: { redirectStartIp: { maxAttempts: 3, windowMinutes: 10, lockMinutes: 10 } } },
+        providers: [{ id: 'local', kind: 'local' }, googleProviderConfig(op)],
+      },
+    });
+    const start = (ip: string) =>
+      limited.app.request(`${testOrigin}/auth/oidc/google/start`, { headers: { 'x-forwarded-for': ip } });
+    const attempts = async () =>
+      Number(
+        (
+          await limited.db.kysely
+            .selectFrom('one_time_tokens')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('purpose', '=', 'redirect-sign-in')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    for (let i = 0; i < 3; i++) expect((await start('203.0.113.7')).status).toBe(302);
+    expect(await attempts()).toBe(3);
+    const refused = await start('203.0.113.7');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('600');
+    expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await refused.text()).toContain(
+      'Too many sign-ins were started from your network in a short time. Wait 10 minutes and try again.',
+    );
+    expect(await attempts()).toBe(3);
+    expect((await start('198.51.100.20')).status).toBe(302);
+  });
+});
+
 describe('on PostgreSQL', () => {
   it('creates the user at the first sign-in and finds the same user at the next', async () => {
     const pg = await testApp({

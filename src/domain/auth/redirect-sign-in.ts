@@ -9,6 +9,13 @@ import {
   type ExternalSignInPolicy,
   signInWithExternalIdentity,
 } from './external-sign-in.js';
+import {
+  assertNotLocked,
+  recordAttempt,
+  type ThrottleRule,
+  type ThrottleStore,
+  throttleKeys,
+} from './throttle.js';
 
 /** The per-attempt secrets of an authorization-code flow (PKCE verifier, state, nonce). */
 export interface RedirectSecrets {
@@ -43,13 +50,30 @@ interface AttemptData {
 
 /**
  * Starts a sign-in at a redirect provider: stores the attempt (single use, 10 minutes) and returns
- * the provider's URL and the browser-binding secret to put in a cookie.
+ * the provider's URL and the browser-binding secret to put in a cookie. Starts are counted per client
+ * address (`too_many_requests` past the rule), since each one stores a row.
  */
 export async function startRedirectSignIn(
-  deps: { tokens: OneTimeTokenStore; clock: Clock },
+  deps: {
+    tokens: OneTimeTokenStore;
+    clock: Clock;
+    throttle: { store: ThrottleStore; rule: ThrottleRule };
+  },
   provider: RedirectProvider,
-  input: { redirectUri: string; returnTo: string },
+  input: { redirectUri: string; returnTo: string; ip: string | null },
 ): Promise<{ url: URL; browserToken: string }> {
+  if (input.ip !== null) {
+    const key = throttleKeys.redirectStartIp(input.ip);
+    const { store, rule } = deps.throttle;
+    await assertNotLocked(
+      store,
+      key,
+      deps.clock(),
+      (wait) =>
+        `Too many sign-ins were started from your network in a short time. Wait ${wait} and try again.`,
+    );
+    await recordAttempt(store, key, rule, deps.clock());
+  }
   const secrets: RedirectSecrets = {
     redirectUri: input.redirectUri,
     state: generateToken(),

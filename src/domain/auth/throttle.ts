@@ -67,4 +67,5 @@ export const throttleKeys = {
   signInIp: (ip: string) => `signin:ip:${ip}`,
   resetAccount: (subject: string) => `reset:account:${subject}`,
   resetIp: (ip: string) => `reset:ip:${ip}`,
+  redirectStartIp: (ip: string) => `redirect-start:ip:${ip}`,
 };

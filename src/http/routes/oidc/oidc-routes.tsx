@@ -13,7 +13,11 @@ import { writeSessionCookie } from '../../session-cookie.js';
 /** What the OIDC routes need, built in compose-identity.ts. */
 export interface OidcSignInService {
   /** The provider's authorization URL and the browser-binding secret for the cookie. */
-  start(providerId: string, returnTo: string | undefined): Promise<{ url: URL; browserToken: string }>;
+  start(
+    providerId: string,
+    returnTo: string | undefined,
+    meta: { ip: string | null },
+  ): Promise<{ url: URL; browserToken: string }>;
   /** Checks the callback, signs the user in and returns the session to set and where to go. */
   finish(
     providerId: string,
@@ -49,7 +53,9 @@ export function oidcRoutes(deps: {
     const providerId = c.req.param('providerId');
     try {
       if (!PROVIDER_ID.test(providerId)) throw unknownProvider();
-      const { url, browserToken } = await deps.oidc.start(providerId, c.req.query('returnTo'));
+      const { url, browserToken } = await deps.oidc.start(providerId, c.req.query('returnTo'), {
+        ip: clientIp(c, deps.trustProxy),
+      });
       setCookie(c, cookieName, browserToken, {
         httpOnly: true,
         sameSite: 'Lax',
@@ -109,6 +115,7 @@ function documentRoutes(app: OpenAPIHono<AppEnv>): void {
     responses: {
       302: { description: 'To the provider; sets a short-lived cookie binding the attempt to this browser' },
       404: page('No such provider'),
+      429: page('Too many sign-ins started from this address (auth.throttle.redirectStartIp); Retry-After'),
       503: page('The provider cannot be reached'),
     },
   });
@@ -140,6 +147,7 @@ function problemPage(c: Context<AppEnv>, error: unknown) {
   requestLogger(c).info({ code: error.code, detail: error.extra.logDetail }, 'single sign-on refused');
   const status = statusFor(error.code) as ContentfulStatusCode;
   c.header('Cache-Control', 'no-store');
+  if (error.extra.retryAfterSeconds) c.header('Retry-After', String(error.extra.retryAfterSeconds));
   return c.html(<SignInProblemPage message={error.message} code={error.code} />, status);
 }
 
