@@ -8,6 +8,7 @@ import { sharpAvatarProcessor } from './adapters/avatars/sharp-processor.js';
 import { readCache } from './adapters/cache/read-cache.js';
 import { type Db, openDatabase } from './adapters/db/database.js';
 import { deleteExpiredRows } from './adapters/db/expired-rows.js';
+import { jobLease } from './adapters/db/job-lease.js';
 import { migrateToLatest, pendingMigrations } from './adapters/db/migrate.js';
 import { outboxDepth, outboxQueue } from './adapters/db/outbox-store.js';
 import { serializedTransactor, storesFor, transactor } from './adapters/db/stores.js';
@@ -38,7 +39,7 @@ import type { MailTransport } from './domain/mail/deliver-outbox.js';
 import { type Clock, systemClock } from './domain/shared/clock.js';
 import { createApp } from './http/app.js';
 import type { AuthContext } from './http/app-env.js';
-import { directoryRecheckJob } from './jobs/directory-recheck-job.js';
+import { directoryRecheckJob, recheckLeaseMs } from './jobs/directory-recheck-job.js';
 import { expiredRowsJob } from './jobs/expired-rows-job.js';
 import { outboxJob } from './jobs/outbox-job.js';
 import { type Scheduler, startScheduler } from './jobs/scheduler.js';
@@ -127,14 +128,26 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
   });
 
   // One re-check job per LDAP directory: who it no longer lists loses access within one schedule.
+  const leaseOwner = `${process.pid}-${randomUUID()}`;
   const directoryRechecks = config.providers.flatMap((provider) => {
     if (provider.kind !== 'ldap' || !provider.recheck.enabled) return [];
     const directory = identity.registry.passwordProviders.find((d) => d.id === provider.id);
     if (!directory) return [];
+    const { schedule, maxDisableFraction, brakeMinimum } = provider.recheck;
+    // One replica at a time asks the directory: a lease per provider, held by this process.
+    const lease = jobLease(
+      db.kysely,
+      `directory-recheck:${provider.id}`,
+      leaseOwner,
+      recheckLeaseMs(schedule),
+    );
+    const onBrake = metrics.directoryRecheckBraked;
     return [
-      directoryRecheckJob({ clock, logger, candidates: stores.directoryRemovals, transact }, directory, {
-        schedule: provider.recheck.schedule,
-      }),
+      directoryRecheckJob(
+        { clock, logger, candidates: stores.directoryRemovals, lease, transact, onBrake },
+        directory,
+        { schedule, brake: { maxDisableFraction, brakeMinimum } },
+      ),
     ];
   });
 

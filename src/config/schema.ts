@@ -94,6 +94,17 @@ const ldapProvider = z.strictObject({
       enabled: z.boolean().default(true),
       /** croner pattern with seconds; default every 15 minutes */
       schedule: cronPattern('0 */15 * * * *'),
+      /**
+       * Safety brake: a run that would disable more than this share of the users it checked (and more
+       * than brakeMinimum of them) disables nobody and logs an error. 1 turns the brake off.
+       */
+      maxDisableFraction: z
+        .number()
+        .min(0, 'expected a share from 0 to 1')
+        .max(1, 'expected a share from 0 to 1')
+        .default(0.2),
+      /** Up to this many disables in one run always go through, whatever the share. */
+      brakeMinimum: z.number().int().min(0).max(1_000_000).default(5),
     })
     .prefault({}),
   ...externalPolicy,

@@ -289,6 +289,8 @@ describe('providers[].recheck configuration', () => {
     expect(provider?.kind === 'ldap' && provider.recheck).toEqual({
       enabled: true,
       schedule: '0 */15 * * * *',
+      maxDisableFraction: 0.2,
+      brakeMinimum: 5,
     });
     const off = parseConfig(ldap({ recheck: { enabled: false } }));
     expect(off.providers[1]?.kind === 'ldap' && off.providers[1].recheck.enabled).toBe(false);
@@ -303,5 +305,19 @@ describe('providers[].recheck configuration', () => {
       problems = error.problems;
     }
     expect(problems.some((p) => p.startsWith('providers.1.recheck.schedule: not a cron pattern'))).toBe(true);
+  });
+
+  it('refuses a brake share outside 0–1 or a negative minimum, naming the key', () => {
+    let problems: readonly string[] = [];
+    try {
+      parseConfig(ldap({ recheck: { maxDisableFraction: 20, brakeMinimum: -1 } }));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems = error.problems;
+    }
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^providers\.1\.recheck\.maxDisableFraction: expected a share from 0 to 1/),
+    );
+    expect(problems).toContainEqual(expect.stringMatching(/^providers\.1\.recheck\.brakeMinimum: /));
   });
 });

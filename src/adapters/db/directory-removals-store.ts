@@ -1,4 +1,5 @@
 import type {
+  DirectoryRemoval,
   DirectoryRemovalStore,
   LinkedUser,
   RecheckCandidates,
@@ -42,6 +43,19 @@ export function directoryRemovalsStore(db: Executor): DirectoryRemovalStore & Re
         .limit(limit);
       if (afterUserId !== null) q = q.where('u.id', '>', afterUserId);
       return q.execute();
+    },
+    async removalsOf(userIds) {
+      const found = new Map<string, DirectoryRemoval>();
+      if (userIds.length === 0) return found;
+      const rows = await db
+        .selectFrom('directory_removals')
+        .select(['user_id', 'provider_id', 'removed_at'])
+        .where('user_id', 'in', [...userIds])
+        .execute();
+      for (const r of rows) {
+        found.set(r.user_id, { providerId: r.provider_id, removedAt: new Date(Number(r.removed_at)) });
+      }
+      return found;
     },
     async disable(userId, providerId, now) {
       // Conditional: a user disabled meanwhile (by an administrator) keeps that disable as theirs.

@@ -18,7 +18,18 @@ export interface DirectoryRemovalsTable {
   removed_at: number;
 }
 
+/** Jobs one replica at a time runs, and who holds each (migration 0009-job-leases). */
+export interface JobLeasesTable {
+  /** e.g. directory-recheck:<provider id> */
+  name: string;
+  /** the holding process */
+  owner: string;
+  /** epoch milliseconds; after it, any replica may take the lease */
+  lease_until: number;
+}
+
 export interface IdentityTables {
   external_identities: ExternalIdentitiesTable;
   directory_removals: DirectoryRemovalsTable;
+  job_leases: JobLeasesTable;
 }

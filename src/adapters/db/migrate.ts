@@ -8,6 +8,7 @@ import { identity } from './migrations/0005-identity.js';
 import { digests } from './migrations/0006-digests.js';
 import { inboxIndex } from './migrations/0007-inbox-index.js';
 import { directoryRemovals } from './migrations/0008-directory-removals.js';
+import { jobLeases } from './migrations/0009-job-leases.js';
 
 // Every migration, in order. Names never change once released; add a new file for each change.
 function allMigrations(db: Db): Record<string, Migration> {
@@ -20,6 +21,7 @@ function allMigrations(db: Db): Record<string, Migration> {
     '0006-digests': digests(db.dialect),
     '0007-inbox-index': inboxIndex(),
     '0008-directory-removals': directoryRemovals(db.dialect),
+    '0009-job-leases': jobLeases(db.dialect),
   };
 }
 

@@ -4,6 +4,8 @@ export interface Metrics {
   readonly registry: Registry;
   observeRequest(method: string, route: string, status: number, seconds: number): void;
   jobRun(job: string, outcome: 'ok' | 'error'): void;
+  /** A directory re-check run of `provider` that its safety brake stopped (it disabled nobody). */
+  directoryRecheckBraked(provider: string): void;
 }
 
 /** A registry of its own per app instance (tests build many apps in one process). */
@@ -40,6 +42,12 @@ export function createMetrics(options: { outboxDepth: () => Promise<number>; def
     labelNames: ['job', 'outcome'] as const,
     registers: [registry],
   });
+  const braked = new Counter({
+    name: 'concierge_directory_recheck_braked_total',
+    help: 'Directory re-check runs stopped by the safety brake (too many users to disable at once), by provider',
+    labelNames: ['provider'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'concierge_outbox_depth',
     help: 'Emails waiting in the outbox',
@@ -56,5 +64,6 @@ export function createMetrics(options: { outboxDepth: () => Promise<number>; def
       if (pending.length >= 10_000) drain();
     },
     jobRun: (job, outcome) => runs.inc({ job, outcome }),
+    directoryRecheckBraked: (provider) => braked.inc({ provider }),
   };
 }
