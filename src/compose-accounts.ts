@@ -6,6 +6,8 @@ import {
   adminCreateUser,
   adminSendReset,
   adminUpdateUser,
+  type DisabledReason,
+  disabledReasons,
   getUser,
   listUsers,
 } from './domain/accounts/admin-users.js';
@@ -21,6 +23,7 @@ import type { User } from './domain/accounts/user.js';
 import { changePassword, type PasswordDeps } from './domain/auth/change-password.js';
 import { credentialPolicy, credentialsHelp, type ProviderInfo } from './domain/auth/credential-policy.js';
 import type { PasswordProvider } from './domain/auth/external-identity.js';
+import { type DeviceDeps, recogniseDevice } from './domain/auth/known-devices.js';
 import { endMySession, endOtherSessions, listMySessions } from './domain/auth/my-sessions.js';
 import type { PasswordHasher } from './domain/auth/password-hasher.js';
 import { describePolicy, type PasswordPolicy } from './domain/auth/password-policy.js';
@@ -34,7 +37,7 @@ import type { Transact } from './domain/shared/transaction.js';
 
 export interface AccountsWiring {
   readonly config: Config;
-  readonly stores: Pick<Stores, 'accounts' | 'accountTokens' | 'throttle' | 'sessions'>;
+  readonly stores: Pick<Stores, 'accounts' | 'accountTokens' | 'throttle' | 'sessions' | 'directoryRemovals'>;
   readonly transact: Transact<Stores>;
   readonly hasher: PasswordHasher;
   readonly clock: Clock;
@@ -46,6 +49,8 @@ export interface AccountsWiring {
   /** The directory password change of `passwords: directory` users (identity issue). */
   readonly directoryPassword?: PasswordDeps['directoryPassword'];
   readonly reportError: (error: unknown, what: string) => void;
+  /** Recognises the browser at sign-in and raises the new-sign-in notice. */
+  readonly devices: DeviceDeps;
 }
 
 const minutes = (m: number) => m * 60_000;
@@ -136,11 +141,35 @@ export function composeAccounts(w: AccountsWiring) {
     ...w.userDeps,
     passwordPolicy: policy,
     accounts: stores.accounts,
+    removals: stores.directoryRemovals,
     capabilities,
     transact: tx,
     publicUrl,
     clock,
   };
+  const adminView = (user: User, reason: DisabledReason | undefined) => ({
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    role: user.role,
+    disabled: user.disabled,
+    disabledBy: reason?.by ?? null,
+    disabledByDirectory:
+      reason?.by === 'directory'
+        ? {
+            providerId: reason.providerId,
+            providerName: providerOf(reason.providerId).displayName,
+            at: reason.removedAt.toISOString(),
+          }
+        : null,
+    createdAt: user.createdAt.toISOString(),
+    updatedAt: user.updatedAt.toISOString(),
+    provider: providerOf(user.providerId),
+  });
+  const adminViewOne = async (user: User) =>
+    adminView(user, (await disabledReasons(adminDeps, [user])).get(user.id));
   const sessionDeps = { sessions: stores.sessions, clock };
   const lookup = { accounts: stores.accounts, clock };
 
@@ -194,10 +223,13 @@ export function composeAccounts(w: AccountsWiring) {
       password: string;
       ip: string | null;
       userAgent: string | null;
+      /** The browser's device cookie, if it sent one. */
+      device: string | undefined;
     }) {
       const user = await signIn(signInDeps, input);
       const { token, session } = await createSession(sessionDeps, user.id, input);
-      return { user: await me(user), token, expiresAt: session.expiresAt };
+      const device = await recogniseDevice(w.devices, user.id, input.device, input);
+      return { user: await me(user), token, expiresAt: session.expiresAt, device };
     },
     signOut: (sessionId: string) => stores.sessions.delete(sessionId),
     requestReset: (input: { identifier: string; ip: string | null }) =>
@@ -219,27 +251,21 @@ export function composeAccounts(w: AccountsWiring) {
     endOtherSessions: (userId: string, currentId: string | undefined) =>
       endOtherSessions(sessionDeps, userId, currentId),
     admin: {
-      list: (query: { search?: string; limit: number; offset: number }) => listUsers(adminDeps, query),
-      get: (id: string) => getUser(adminDeps, id),
-      create: (admin: { username: string }, input: NewUserInput) => adminCreateUser(adminDeps, admin, input),
-      update: (id: string, patch: AdminUserPatch) => adminUpdateUser(adminDeps, id, patch),
+      async list(query: { search?: string; limit: number; offset: number }) {
+        const page = await listUsers(adminDeps, query);
+        const reasons = await disabledReasons(adminDeps, page.items);
+        return { items: page.items.map((u) => adminView(u, reasons.get(u.id))), total: page.total };
+      },
+      async get(id: string) {
+        const { user, aliases } = await getUser(adminDeps, id);
+        return { ...(await adminViewOne(user)), aliases: [...aliases] };
+      },
+      create: async (admin: { username: string }, input: NewUserInput) =>
+        adminViewOne(await adminCreateUser(adminDeps, admin, input)),
+      update: async (id: string, patch: AdminUserPatch) =>
+        adminViewOne(await adminUpdateUser(adminDeps, id, patch)),
       sendReset: (id: string) => adminSendReset(adminDeps, id),
-      view: (user: User) => ({ ...adminView(user), provider: providerOf(user.providerId) }),
     },
-  };
-}
-
-function adminView(user: User) {
-  return {
-    id: user.id,
-    username: user.username,
-    email: user.email,
-    firstName: user.firstName,
-    lastName: user.lastName,
-    role: user.role,
-    disabled: user.disabled,
-    createdAt: user.createdAt.toISOString(),
-    updatedAt: user.updatedAt.toISOString(),
   };
 }
 

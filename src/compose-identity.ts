@@ -8,6 +8,7 @@ import type { User } from './domain/accounts/user.js';
 import { changeDirectoryPassword } from './domain/auth/directory-password.js';
 import type { ExternalIdentity } from './domain/auth/external-identity.js';
 import { type ExternalSignInDeps, signInWithExternalIdentity } from './domain/auth/external-sign-in.js';
+import { type DeviceDeps, recogniseDevice } from './domain/auth/known-devices.js';
 import { finishRedirectSignIn, safeReturnTo, startRedirectSignIn } from './domain/auth/redirect-sign-in.js';
 import { createSession } from './domain/auth/sessions.js';
 import type { Clock } from './domain/shared/clock.js';
@@ -21,6 +22,8 @@ export interface IdentityWiring {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly publicUrl: string;
+  /** Recognises the browser at sign-in and raises the new-sign-in notice. */
+  readonly devices: DeviceDeps;
 }
 
 /**
@@ -57,7 +60,8 @@ export function composeIdentity(w: IdentityWiring) {
         },
       );
       const { token, session } = await createSession({ sessions: stores.sessions, clock }, user.id, input);
-      return { token, expiresAt: session.expiresAt, returnTo };
+      const device = await recogniseDevice(w.devices, user.id, input.device, input);
+      return { token, expiresAt: session.expiresAt, returnTo, device };
     },
   };
 

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 
 /** `__Host-` pins the cookie to our origin when it can be Secure (https publicUrl). */
 export function sessionCookieName(secure: boolean): string {
@@ -37,4 +37,29 @@ export function writeSessionCookie(c: Context, token: string, expiresAt: Date, s
 
 export function clearSessionCookie(c: Context, secure: boolean): void {
   deleteCookie(c, sessionCookieName(secure), { path: '/', secure });
+}
+
+/**
+ * The device cookie: a random token that lets a sign-in tell a browser seen before from a new one (a
+ * new one raises the new-sign-in notice). Not a credential; it outlives sessions and sign-outs.
+ */
+export function deviceCookieName(secure: boolean): string {
+  return secure ? '__Host-concierge_device' : 'concierge_device';
+}
+
+export function readDeviceCookie(c: Context, secure: boolean): string | undefined {
+  return getCookie(c, deviceCookieName(secure));
+}
+
+// Browsers cap cookie lifetimes at 400 days; each sign-in renews it.
+const DEVICE_COOKIE_SECONDS = 400 * 24 * 60 * 60;
+
+export function writeDeviceCookie(c: Context, token: string, secure: boolean): void {
+  setCookie(c, deviceCookieName(secure), token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure,
+    path: '/',
+    maxAge: DEVICE_COOKIE_SECONDS,
+  });
 }

@@ -111,6 +111,57 @@ describe.each(engines)('directory re-check on %s', (engine) => {
     expect((await recheck()).disabled.map((u) => u.userId)).not.toContain(leaver.id);
   });
 
+  it('shows administrators why an account is disabled: the directory (which one, when) or an administrator', async () => {
+    const admin = await adminHeaders();
+    const leaver = await directoryUser();
+    const stayer = await directoryUser();
+    await removeFromGroup(slapd, leaver.dn);
+    const before = Date.now();
+    expect((await recheck()).disabled.map((u) => u.userId)).toContain(leaver.id);
+
+    const shown = await app.request('GET', `/api/v1/admin/users/${leaver.id}`, undefined, admin);
+    expect(shown.status).toBe(200);
+    expect(shown.json).toMatchObject({
+      disabled: true,
+      disabledBy: 'directory',
+      disabledByDirectory: { providerId: 'studio-ldap', providerName: expect.any(String) },
+    });
+    const at = Date.parse(shown.json.disabledByDirectory.at);
+    expect(at).toBeGreaterThanOrEqual(before - 1000);
+    expect(at).toBeLessThanOrEqual(Date.now());
+    const listed = await app.request('GET', `/api/v1/admin/users?search=${leaver.uid}`, undefined, admin);
+    expect(listed.json.items).toEqual([
+      expect.objectContaining({
+        id: leaver.id,
+        disabledBy: 'directory',
+        disabledByDirectory: shown.json.disabledByDirectory,
+      }),
+    ]);
+
+    const enabled = await app.request('GET', `/api/v1/admin/users/${stayer.id}`, undefined, admin);
+    expect(enabled.json).toMatchObject({ disabled: false, disabledBy: null, disabledByDirectory: null });
+
+    // An administrator confirming the disable makes it theirs.
+    const patched = await app.request('PATCH', `/api/v1/admin/users/${leaver.id}`, { disabled: true }, admin);
+    expect(patched.json).toMatchObject({
+      disabled: true,
+      disabledBy: 'administrator',
+      disabledByDirectory: null,
+    });
+    const patchedStayer = await app.request(
+      'PATCH',
+      `/api/v1/admin/users/${stayer.id}`,
+      { disabled: true },
+      admin,
+    );
+    expect(patchedStayer.json).toMatchObject({ disabledBy: 'administrator', disabledByDirectory: null });
+
+    const spec = await app.request('GET', '/api/v1/openapi.json');
+    const adminUser = spec.json.components.schemas.AdminUser.properties;
+    expect(adminUser.disabledBy.description).toContain('directory re-check');
+    expect(adminUser.disabledByDirectory.description).toContain('no longer listed');
+  });
+
   it('disables someone whose entry was deleted from the directory', async () => {
     const gone = await directoryUser();
     // Deleted outright: the group keeps a member value that names nobody.

@@ -243,6 +243,18 @@ describe('the login page and cancelled sign-ins', () => {
   });
 });
 
+describe('single sign-on from a new browser', () => {
+  it('raises the new sign-in notice as a password sign-in does, and keeps the browser once known', async () => {
+    const sub = account({ email: `devices-${unique()}@studio.example`, hd: 'studio.example' });
+    const first = await oidcSignIn(app.app, sub);
+    const device = /concierge_device=([a-z2-7]{32})/.exec(first.res.headers.get('set-cookie') ?? '')?.[1];
+    expect(device).toBeDefined();
+    const second = await oidcSignIn(app.app, sub);
+    const items = await app.request('GET', '/api/v1/me/notifications', undefined, { cookie: second.cookie });
+    expect(items.json.items.map((i: { type: string }) => i.type)).toEqual(['security.new-sign-in']);
+  });
+});
+
 describe('starting single sign-ons from one address', () => {
   it('answers 429 with Retry-After past the limit, stores no attempt for it, and leaves other addresses alone', async () => {
     const limited = await testApp({

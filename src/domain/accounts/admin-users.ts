@@ -1,5 +1,5 @@
 import type { CredentialCapabilities } from '../auth/credential-policy.js';
-import type { DirectoryRemovalStore } from '../auth/directory-recheck.js';
+import type { DirectoryRemoval, DirectoryRemovalStore } from '../auth/directory-recheck.js';
 import { writePasswordLink } from '../auth/password-reset.js';
 import type { SessionStore } from '../auth/sessions.js';
 import type { Outbox } from '../mail/email.js';
@@ -22,6 +22,8 @@ type AdminStores = {
 
 export interface AdminDeps extends CreateUserDeps {
   readonly accounts: Pick<AccountStore, 'findById' | 'list' | 'aliases'>;
+  /** The directory re-check's disables, to tell administrators why an account is disabled. */
+  readonly removals: Pick<DirectoryRemovalStore, 'removalsOf'>;
   readonly capabilities: (user: User) => CredentialCapabilities;
   readonly transact: Transact<AdminStores>;
   readonly publicUrl: string;
@@ -49,6 +51,30 @@ export async function getUser(deps: Pick<AdminDeps, 'accounts'>, id: string) {
   const user = await deps.accounts.findById(id);
   if (!user) throw notFound();
   return { user, aliases: await deps.accounts.aliases(id) };
+}
+
+/**
+ * Why a disabled account is disabled: the directory re-check (the provider whose directory no longer
+ * listed the user, and when), or an administrator (whose decision replaces the re-check's record).
+ */
+export type DisabledReason =
+  | ({ readonly by: 'directory' } & DirectoryRemoval)
+  | { readonly by: 'administrator' };
+
+/** The reason of each disabled user among `users`, by user id (enabled users have none). */
+export async function disabledReasons(
+  deps: Pick<AdminDeps, 'removals'>,
+  users: readonly User[],
+): Promise<ReadonlyMap<string, DisabledReason>> {
+  const disabled = users.filter((u) => u.disabled).map((u) => u.id);
+  const reasons = new Map<string, DisabledReason>();
+  if (disabled.length === 0) return reasons;
+  const removals = await deps.removals.removalsOf(disabled);
+  for (const id of disabled) {
+    const removal = removals.get(id);
+    reasons.set(id, removal ? { by: 'directory', ...removal } : { by: 'administrator' });
+  }
+  return reasons;
 }
 
 /** Creates a local user; without a password the user is emailed an invitation link to set one. */

@@ -19,6 +19,26 @@ const adminUserSchema = z
     lastName: z.string(),
     role: z.enum(['user', 'admin']),
     disabled: z.boolean(),
+    disabledBy: z
+      .enum(['administrator', 'directory'])
+      .nullable()
+      .describe(
+        'Why the account is disabled: `directory` when the directory re-check disabled it (the LDAP ' +
+          'directory or its group no longer listed the user; signing in through that directory again ' +
+          "re-enables it), `administrator` for an administrator's disable (which only an administrator " +
+          'undoes); null while the account is enabled.',
+      ),
+    disabledByDirectory: z
+      .object({
+        providerId: z.string(),
+        providerName: z.string(),
+        at: z.string().describe('When the re-check disabled the account (ISO 8601).'),
+      })
+      .nullable()
+      .describe(
+        'With `disabledBy: directory`: the provider whose directory no longer listed the user, and when; ' +
+          'otherwise null.',
+      ),
     createdAt: z.string(),
     updatedAt: z.string(),
     provider: z.object({ id: z.string(), kind: z.string(), displayName: z.string() }),
@@ -151,23 +171,17 @@ export function adminUsersRoutes(deps: { accounts: AccountsService }) {
       offset: q.offset,
       ...(q.search ? { search: q.search } : {}),
     });
-    return c.json(
-      { items: page.items.map(admin.view), total: page.total, limit: q.limit, offset: q.offset },
-      200,
-    );
+    return c.json({ items: page.items, total: page.total, limit: q.limit, offset: q.offset }, 200);
   });
   app.openapi(createUserRoute, async (c) => {
     const by = c.get('auth')?.user.username ?? 'An administrator';
-    const user = await admin.create({ username: by }, c.req.valid('json'));
-    return c.json(admin.view(user), 201);
+    return c.json(await admin.create({ username: by }, c.req.valid('json')), 201);
   });
   app.openapi(getRoute, async (c) => {
-    const { user, aliases } = await admin.get(c.req.valid('param').id);
-    return c.json({ ...admin.view(user), aliases: [...aliases] }, 200);
+    return c.json(await admin.get(c.req.valid('param').id), 200);
   });
   app.openapi(patchRoute, async (c) => {
-    const user = await admin.update(c.req.valid('param').id, c.req.valid('json'));
-    return c.json(admin.view(user), 200);
+    return c.json(await admin.update(c.req.valid('param').id, c.req.valid('json')), 200);
   });
   app.openapi(resetRoute, async (c) => {
     await admin.sendReset(c.req.valid('param').id);

@@ -3,7 +3,12 @@ import type { AccountsService } from '../../../compose-accounts.js';
 import type { AppEnv } from '../../app-env.js';
 import { clientIp, userAgent } from '../../client-ip.js';
 import { problemResponses } from '../../problem.js';
-import { clearSessionCookie, writeSessionCookie } from '../../session-cookie.js';
+import {
+  clearSessionCookie,
+  readDeviceCookie,
+  writeDeviceCookie,
+  writeSessionCookie,
+} from '../../session-cookie.js';
 import { meSchema, passwordField, plainText } from '../me/me-schemas.js';
 
 export interface AuthRoutesDeps {
@@ -163,8 +168,10 @@ export function authRoutes(deps: AuthRoutesDeps) {
       ...body,
       ip: clientIp(c, deps.trustProxy),
       userAgent: userAgent(c),
+      device: readDeviceCookie(c, deps.secureCookie),
     });
     writeSessionCookie(c, result.token, result.expiresAt, deps.secureCookie);
+    writeDeviceCookie(c, result.device, deps.secureCookie);
     return c.json({ user: result.user }, 200);
   });
   app.openapi(logoutRoute, async (c) => {

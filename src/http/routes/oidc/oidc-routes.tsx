@@ -8,7 +8,7 @@ import { clientIp, userAgent } from '../../client-ip.js';
 import { requestLogger } from '../../middleware/request-log.js';
 import { Layout } from '../../pages/layout.js';
 import { statusFor } from '../../problem.js';
-import { writeSessionCookie } from '../../session-cookie.js';
+import { readDeviceCookie, writeDeviceCookie, writeSessionCookie } from '../../session-cookie.js';
 
 /** What the OIDC routes need, built in compose-identity.ts. */
 export interface OidcSignInService {
@@ -26,8 +26,10 @@ export interface OidcSignInService {
       browserToken: string | undefined;
       userAgent: string | null;
       ip: string | null;
+      /** The browser's device cookie, if it sent one. */
+      device: string | undefined;
     },
-  ): Promise<{ token: string; expiresAt: Date; returnTo: string }>;
+  ): Promise<{ token: string; expiresAt: Date; returnTo: string; device: string }>;
 }
 
 const PROVIDER_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -85,8 +87,10 @@ export function oidcRoutes(deps: {
         browserToken,
         userAgent: userAgent(c),
         ip: clientIp(c, deps.trustProxy),
+        device: readDeviceCookie(c, deps.secureCookie),
       });
       writeSessionCookie(c, result.token, result.expiresAt, deps.secureCookie);
+      writeDeviceCookie(c, result.device, deps.secureCookie);
       c.header('Cache-Control', 'no-store');
       return c.redirect(result.returnTo, 302);
     } catch (error) {

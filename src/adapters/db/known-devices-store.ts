@@ -1,0 +1,38 @@
+import type { KnownDeviceStore } from '../../domain/auth/known-devices.js';
+import type { Executor } from './database.js';
+
+/** Browsers users signed in from (table known_devices). */
+export function knownDevicesStore(db: Executor): KnownDeviceStore {
+  return {
+    async seen(userId, deviceHash, now) {
+      const updated = await db
+        .updateTable('known_devices')
+        .set({ last_seen_at: now.getTime() })
+        .where('user_id', '=', userId)
+        .where('device_hash', '=', deviceHash)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) > 0) return true;
+      // Two sign-ins from one new browser at once: the second insert finds the first's row.
+      await db
+        .insertInto('known_devices')
+        .values({
+          user_id: userId,
+          device_hash: deviceHash,
+          created_at: now.getTime(),
+          last_seen_at: now.getTime(),
+        })
+        .onConflict((oc) => oc.columns(['user_id', 'device_hash']).doNothing())
+        .execute();
+      return false;
+    },
+    async hasAny(userId) {
+      const row = await db
+        .selectFrom('known_devices')
+        .select('user_id')
+        .where('user_id', '=', userId)
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+  };
+}

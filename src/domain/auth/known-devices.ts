@@ -1,0 +1,44 @@
+import type { Clock } from '../shared/clock.js';
+import { generateToken, hashToken } from '../shared/tokens.js';
+
+/** Browsers each user has signed in from, known by the SHA-256 of a long-lived cookie. */
+export interface KnownDeviceStore {
+  /** Records a sign-in from `deviceHash` at `now`; true when the user had signed in from it before. */
+  seen(userId: string, deviceHash: string, now: Date): Promise<boolean>;
+  /** True when the user has signed in from any browser on record. */
+  hasAny(userId: string): Promise<boolean>;
+}
+
+/** Security notices Concierge raises itself, through the notification types marked `security.*`. */
+export interface SecurityNotices {
+  /** Tells the user about a sign-in from a browser not seen before. Never throws. */
+  newSignIn(userId: string, at: Date, meta: { ip: string | null; userAgent: string | null }): Promise<void>;
+}
+
+export interface DeviceDeps {
+  readonly devices: KnownDeviceStore;
+  readonly notices: SecurityNotices;
+  readonly clock: Clock;
+}
+
+// What generateToken() makes: lowercase base32. Anything else in the cookie is treated as no cookie.
+const DEVICE_TOKEN = /^[a-z2-7]{32}$/;
+
+/**
+ * After a sign-in: recognises the browser by its device cookie (`presented`), records it for the user,
+ * and raises a new-sign-in notice when the user has signed in before but never from this browser (a
+ * user's very first sign-in is not news). Returns the device token to keep in the cookie.
+ */
+export async function recogniseDevice(
+  deps: DeviceDeps,
+  userId: string,
+  presented: string | undefined,
+  meta: { ip: string | null; userAgent: string | null },
+): Promise<string> {
+  const token = presented !== undefined && DEVICE_TOKEN.test(presented) ? presented : generateToken();
+  const now = deps.clock();
+  const first = !(await deps.devices.hasAny(userId));
+  const known = await deps.devices.seen(userId, hashToken(token), now);
+  if (!known && !first) await deps.notices.newSignIn(userId, now, meta);
+  return token;
+}
