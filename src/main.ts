@@ -34,8 +34,10 @@ import {
   issueSetupToken,
   setupOpen,
 } from './domain/accounts/first-admin.js';
+import type { DeviceDeps, SecurityNotices } from './domain/auth/known-devices.js';
 import { validateSessionToken } from './domain/auth/sessions.js';
 import type { MailTransport } from './domain/mail/deliver-outbox.js';
+import { NEW_SIGN_IN_TYPE, newSignInEvent } from './domain/notifications/security-notices.js';
 import { type Clock, systemClock } from './domain/shared/clock.js';
 import { createApp } from './http/app.js';
 import type { AuthContext } from './http/app-env.js';
@@ -111,8 +113,23 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
     transact,
   };
 
+  const notifications = composeNotifications({ config, db, stores, transact, render, clock, publicUrl });
+  // Concierge's own security notices go through the notification types like the host platform's events.
+  const securityNotices: SecurityNotices = {
+    async newSignIn(userId, at, meta) {
+      if (!notifications.catalog.get(NEW_SIGN_IN_TYPE)) return;
+      try {
+        await notifications.ingest([newSignInEvent(userId, at, meta, `${publicUrl}/account`)], () => '');
+      } catch (err) {
+        // The sign-in itself succeeded; a lost notice must not turn it into an error.
+        logger.error({ err, userId }, 'could not raise the new sign-in notice');
+      }
+    },
+  };
+  const devices: DeviceDeps = { devices: stores.knownDevices, notices: securityNotices, clock };
+
   // Sign-in providers from configuration; a misconfigured one throws here and stops the boot.
-  const identity = composeIdentity({ config, stores, transact, clock, logger, publicUrl });
+  const identity = composeIdentity({ config, stores, transact, clock, logger, publicUrl, devices });
   const accounts = composeAccounts({
     config,
     stores,
@@ -125,6 +142,7 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
     resolveExternal: identity.resolveExternal,
     directoryPassword: (user) => identity.directoryPassword(user),
     reportError: (err, what) => logger.error({ err }, `could not queue the ${what}`),
+    devices,
   });
 
   // One re-check job per LDAP directory: who it no longer lists loses access within one schedule.
@@ -151,7 +169,6 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
     ];
   });
 
-  const notifications = composeNotifications({ config, db, stores, transact, render, clock, publicUrl });
   const digests = composeDigests({
     db,
     render,

@@ -9,6 +9,7 @@ import { digests } from './migrations/0006-digests.js';
 import { inboxIndex } from './migrations/0007-inbox-index.js';
 import { directoryRemovals } from './migrations/0008-directory-removals.js';
 import { jobLeases } from './migrations/0009-job-leases.js';
+import { knownDevices } from './migrations/0010-known-devices.js';
 
 // Every migration, in order. Names never change once released; add a new file for each change.
 function allMigrations(db: Db): Record<string, Migration> {
@@ -22,6 +23,7 @@ function allMigrations(db: Db): Record<string, Migration> {
     '0007-inbox-index': inboxIndex(),
     '0008-directory-removals': directoryRemovals(db.dialect),
     '0009-job-leases': jobLeases(db.dialect),
+    '0010-known-devices': knownDevices(db.dialect),
   };
 }
 

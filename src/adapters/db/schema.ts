@@ -44,6 +44,15 @@ export interface SessionsTable {
   ip: string | null;
 }
 
+/** Browsers a user signed in from (migration 0010-known-devices). */
+export interface KnownDevicesTable {
+  user_id: string;
+  /** SHA-256 (hex) of the device cookie */
+  device_hash: string;
+  created_at: number;
+  last_seen_at: number;
+}
+
 export interface OneTimeTokensTable {
   /** SHA-256 (hex) of the token */
   token_hash: string;
@@ -93,6 +102,7 @@ export interface Tables extends NotificationTables, AccountTables, IdentityTable
   users: UsersTable;
   password_credentials: PasswordCredentialsTable;
   sessions: SessionsTable;
+  known_devices: KnownDevicesTable;
   one_time_tokens: OneTimeTokensTable;
   outbox: OutboxTable;
   api_keys: ApiKeysTable;

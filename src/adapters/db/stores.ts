@@ -7,6 +7,7 @@ import { avatarKeysStore } from './avatar-keys-store.js';
 import type { Db, Executor } from './database.js';
 import { directoryRemovalsStore } from './directory-removals-store.js';
 import { externalIdentitiesStore } from './external-identities-store.js';
+import { knownDevicesStore } from './known-devices-store.js';
 import { ingestWriter } from './notification-ingest-store.js';
 import { notificationSettingsStore } from './notification-settings-store.js';
 import { outboxWriter, type RenderEmail } from './outbox-store.js';
@@ -29,6 +30,7 @@ export function storesFor(executor: Executor, render: RenderEmail, clock: Clock)
     throttle: throttleStore(executor),
     identities: externalIdentitiesStore(executor),
     directoryRemovals: directoryRemovalsStore(executor),
+    knownDevices: knownDevicesStore(executor),
     notificationIngest: ingestWriter(executor, clock),
     notificationSettings: notificationSettingsStore(executor),
   };
