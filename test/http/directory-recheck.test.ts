@@ -5,7 +5,7 @@ import { ConfigError, parseConfig } from '../../src/config/load.js';
 import { login, signedInLocal } from '../support/accounts.js';
 import { engines } from '../support/databases.js';
 import { expectProblem } from '../support/http-checks.js';
-import { googleProviderConfig, signInAtProvider, startOidcProvider } from '../support/oidc-provider.js';
+import { googleProviderConfig, oidcSignIn, startOidcProvider } from '../support/oidc-provider.js';
 import {
   addPerson,
   baseDn,
@@ -320,13 +320,9 @@ describe.each(engines)('directory re-check on %s', (engine) => {
   async function googleSession(): Promise<{ cookie: string }> {
     const email = `g-${unique()}@studio.example`;
     const sub = op.addAccount({ email, email_verified: true, hd: 'studio.example', given_name: 'Gia' });
-    const start = await app.app.request(`${testOrigin}/auth/oidc/google/start`);
-    const browser = /concierge_oidc=([^;]+)/.exec(start.headers.get('set-cookie') ?? '')?.[1] ?? '';
-    const callback = await signInAtProvider(start.headers.get('location') ?? '', sub);
-    const res = await app.app.request(callback.href, { headers: { cookie: `concierge_oidc=${browser}` } });
-    const session = /concierge_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
-    expect(session).toBeDefined();
-    return { cookie: `concierge_session=${session}` };
+    const { cookie } = await oidcSignIn(app.app, sub);
+    expect(cookie).not.toBe('');
+    return { cookie };
   }
 });
 
