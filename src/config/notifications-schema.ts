@@ -28,8 +28,6 @@ const notificationType = z.strictObject({
   digestible: z.boolean().default(true),
 });
 
-export type NotificationTypeConfig = z.output<typeof notificationType>;
-
 /** The documented default catalog for a production-tracking studio. */
 export const defaultNotificationTypes: z.input<typeof notificationType>[] = [
   {
@@ -136,5 +134,3 @@ export const notificationsSchema = z
       .optional(),
   })
   .prefault({});
-
-export type NotificationsConfig = z.output<typeof notificationsSchema>;

@@ -61,6 +61,3 @@ export function credentialsHelp(capabilities: CredentialCapabilities): string | 
   }
   return `Your password is managed by ${capabilities.providerName}. To change or reset it, contact ${capabilities.contact}.`;
 }
-
-/** Resolves a provider id to what the policy needs; an id no longer configured is treated as external. */
-export type ProviderLookup = (providerId: string) => ProviderInfo;
