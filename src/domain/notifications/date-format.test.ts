@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatExact, formatRelative, formatWhen, isTimeZone } from './date-format.js';
+import { formatExact, formatExactWithZone, formatRelative, formatWhen, isTimeZone } from './date-format.js';
 
 const now = new Date('2026-11-28T12:00:00Z');
 
@@ -23,6 +23,24 @@ describe('dates in the recipient’s style', () => {
       '28 Nov 2026, 10:05',
     );
     expect(formatExact(at, { timeZone: 'America/New_York', locale: 'en-US' })).toBe('Nov 28, 2026, 4:05 AM');
+  });
+
+  it('name the time zone when exact dates must stand on their own (account and security emails)', () => {
+    const at = new Date('2026-11-29T05:12:00Z');
+    expect(formatExactWithZone(at, { timeZone: 'Europe/Stockholm', locale: 'en-GB' })).toBe(
+      '29 Nov 2026, 06:12 CET',
+    );
+    expect(formatExactWithZone(at, { timeZone: 'Europe/Stockholm', locale: 'sv-SE' })).toBe(
+      '29 nov. 2026 06:12 CET',
+    );
+    expect(formatExactWithZone(at, { timeZone: 'America/New_York', locale: 'en-US' })).toBe(
+      'Nov 29, 2026, 12:12 AM EST',
+    );
+    expect(formatExactWithZone(at, { timeZone: 'UTC', locale: 'en' })).toBe('Nov 29, 2026, 5:12 AM UTC');
+    // An unknown zone falls back to UTC, and the name says so.
+    expect(formatExactWithZone(at, { timeZone: 'Mars/Olympus', locale: 'en' })).toBe(
+      'Nov 29, 2026, 5:12 AM UTC',
+    );
   });
 
   it('fall back to English and UTC when a stored preference is unknown to this runtime', () => {

@@ -4,6 +4,7 @@ import type { Preferences } from '../accounts/user.js';
 // locale and zone. The set of locales and zones in use is small, so the caches stay small.
 const exactCache = new Map<string, Intl.DateTimeFormat>();
 const relativeCache = new Map<string, Intl.RelativeTimeFormat>();
+const zoneNameCache = new Map<string, Intl.DateTimeFormat>();
 
 function exactFormatter(locale: string, timeZone: string): Intl.DateTimeFormat {
   const key = `${locale}|${timeZone}`;
@@ -14,6 +15,22 @@ function exactFormatter(locale: string, timeZone: string): Intl.DateTimeFormat {
       () => new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }),
     );
     exactCache.set(key, f);
+  }
+  return f;
+}
+
+// The zone's short name ("CET", "EST", "GMT+1") in the locale, for the zone the exact formatter really
+// uses (UTC when it fell back), so the name never contradicts the time beside it.
+function zoneNameFormatter(locale: string, timeZone: string): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}`;
+  let f = zoneNameCache.get(key);
+  if (!f) {
+    const zone = exactFormatter(locale, timeZone).resolvedOptions().timeZone;
+    f = safely(
+      () => new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' }),
+      () => new Intl.DateTimeFormat('en', { timeZone: zone, timeZoneName: 'short' }),
+    );
+    zoneNameCache.set(key, f);
   }
   return f;
 }
@@ -51,6 +68,19 @@ const UNITS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
 /** The exact date and time in the person's locale and time zone, e.g. "28 Nov 2026, 14:05". */
 export function formatExact(date: Date, prefs: Pick<Preferences, 'timeZone' | 'locale'>): string {
   return exactFormatter(prefs.locale, prefs.timeZone).format(date);
+}
+
+/**
+ * The exact date and time followed by the time zone's short name, e.g. "29 Nov 2026, 06:12 CET" or
+ * "Nov 29, 2026, 12:12 AM EST": for account and security emails, which are read later and elsewhere,
+ * so they say which zone the time is in and never use relative dates.
+ */
+export function formatExactWithZone(date: Date, prefs: Pick<Preferences, 'timeZone' | 'locale'>): string {
+  const zone = zoneNameFormatter(prefs.locale, prefs.timeZone)
+    .formatToParts(date)
+    .find((part) => part.type === 'timeZoneName')?.value;
+  const exact = formatExact(date, prefs);
+  return zone ? `${exact} ${zone}` : exact;
 }
 
 /** A relative time such as "2 days ago" or "in 3 hours", in the person's locale. */
