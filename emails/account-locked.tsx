@@ -13,8 +13,8 @@ export function AccountLocked({ data, publicUrl }: TemplateProps<'account-locked
     >
       <Text style={styles.heading}>Too many failed sign-ins</Text>
       <Text style={styles.paragraph}>
-        Someone entered a wrong password for the Concierge account {data.username} too many times, so signing
-        in is paused for {data.minutes} minutes.
+        On {data.when}, someone entered a wrong password for the Concierge account {data.username} too many
+        times, so signing in is paused for {data.minutes} minutes (until {data.lockedUntil}).
       </Text>
       {'managedBy' in data ? (
         <Text style={styles.paragraph}>

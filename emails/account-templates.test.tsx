@@ -12,8 +12,12 @@ const samples: readonly (AccountEmailModel & { expect: readonly string[] })[] = 
       username: hostile,
       resetUrl: 'https://concierge.example/reset-password?token=abc',
       validMinutes: 60,
+      validUntil: '2 Jan 2026, 05:04 CET',
     },
-    expect: ['https://concierge.example/reset-password?token=abc', '60 minutes'],
+    expect: [
+      'https://concierge.example/reset-password?token=abc',
+      '60 minutes (until 2 Jan 2026, 05:04 CET)',
+    ],
   },
   {
     template: 'password-help',
@@ -24,11 +28,11 @@ const samples: readonly (AccountEmailModel & { expect: readonly string[] })[] = 
     template: 'password-changed',
     data: {
       username: 'ana',
-      changedAt: '2026-01-02T03:04:05.000Z',
+      when: '2 Jan 2026, 04:04 CET',
       how: 'changed',
       forgotUrl: 'https://concierge.example/forgot-password',
     },
-    expect: ['changed', 'https://concierge.example/forgot-password'],
+    expect: ['changed on 2 Jan 2026, 04:04 CET', 'https://concierge.example/forgot-password'],
   },
   {
     template: 'email-verify',
@@ -37,32 +41,60 @@ const samples: readonly (AccountEmailModel & { expect: readonly string[] })[] = 
       newEmail: 'new@studio.example',
       verifyUrl: 'https://concierge.example/verify-email?token=v',
       validHours: 24,
+      validUntil: '3 Jan 2026, 04:04 CET',
     },
-    expect: ['new@studio.example', 'https://concierge.example/verify-email?token=v', '24 hours'],
+    expect: [
+      'new@studio.example',
+      'https://concierge.example/verify-email?token=v',
+      '24 hours (until 3 Jan 2026, 04:04 CET)',
+    ],
   },
   {
     template: 'email-changed',
     data: {
       username: 'ana',
       newEmail: 'new@studio.example',
+      when: '2 Jan 2026, 04:04 CET',
       undoUrl: 'https://concierge.example/undo-email-change?token=u',
       validDays: 7,
+      validUntil: '9 Jan 2026, 04:04 CET',
     },
-    expect: ['new@studio.example', 'https://concierge.example/undo-email-change?token=u', '7 days'],
-  },
-  {
-    template: 'account-locked',
-    data: { username: 'ana', minutes: 10, forgotUrl: 'https://concierge.example/forgot-password' },
-    expect: ['10 minutes', 'https://concierge.example/forgot-password'],
+    expect: [
+      'new@studio.example',
+      'On 2 Jan 2026, 04:04 CET',
+      'https://concierge.example/undo-email-change?token=u',
+      '7 days (until 9 Jan 2026, 04:04 CET)',
+    ],
   },
   {
     template: 'account-locked',
     data: {
       username: 'ana',
       minutes: 10,
+      when: '2 Jan 2026, 04:04 CET',
+      lockedUntil: '2 Jan 2026, 04:14 CET',
+      forgotUrl: 'https://concierge.example/forgot-password',
+    },
+    expect: [
+      'On 2 Jan 2026, 04:04 CET',
+      '10 minutes (until 2 Jan 2026, 04:14 CET)',
+      'https://concierge.example/forgot-password',
+    ],
+  },
+  {
+    template: 'account-locked',
+    data: {
+      username: 'ana',
+      minutes: 10,
+      when: '2 Jan 2026, 04:04 CET',
+      lockedUntil: '2 Jan 2026, 04:14 CET',
       managedBy: { providerName: 'Studio directory', contact: 'IT helpdesk, it@studio.example' },
     },
-    expect: ['10 minutes', 'Studio directory', 'IT helpdesk, it@studio.example'],
+    expect: [
+      '10 minutes (until 2 Jan 2026, 04:14 CET)',
+      'Studio directory',
+      'IT helpdesk, it@studio.example',
+    ],
   },
   {
     template: 'invitation',
@@ -71,8 +103,13 @@ const samples: readonly (AccountEmailModel & { expect: readonly string[] })[] = 
       invitedBy: 'boss',
       setPasswordUrl: 'https://concierge.example/reset-password?token=i',
       validDays: 7,
+      validUntil: 'Jan 9, 2026, 3:04 AM UTC',
     },
-    expect: ['boss', 'https://concierge.example/reset-password?token=i', '7 days'],
+    expect: [
+      'boss',
+      'https://concierge.example/reset-password?token=i',
+      '7 days (until Jan 9, 2026, 3:04 AM UTC)',
+    ],
   },
 ];
 

@@ -13,12 +13,12 @@ export function EmailChanged({ data, publicUrl }: TemplateProps<'email-changed'>
     >
       <Text style={styles.heading}>Your email address was changed</Text>
       <Text style={styles.paragraph}>
-        The Concierge account {data.username} now uses {data.newEmail}. Emails will no longer come to this
-        address.
+        On {data.when}, the Concierge account {data.username} changed its address to {data.newEmail}. Emails
+        will no longer come to this address.
       </Text>
       <Text style={styles.paragraph}>
-        If you did not do this, undo it within {data.validDays} days: this address comes back and every
-        session of the account is signed out.
+        If you did not do this, undo it within {data.validDays} days (until {data.validUntil}): this address
+        comes back and every session of the account is signed out.
       </Text>
       <Button href={data.undoUrl} style={styles.button}>
         Undo the change

@@ -14,7 +14,7 @@ export function EmailVerify({ data, publicUrl }: TemplateProps<'email-verify'>) 
       <Text style={styles.heading}>Confirm your new email address</Text>
       <Text style={styles.paragraph}>
         The Concierge account {data.username} asked to use {data.newEmail} from now on. Confirm within{' '}
-        {data.validHours} hours to make the change.
+        {data.validHours} hours (until {data.validUntil}) to make the change.
       </Text>
       <Button href={data.verifyUrl} style={styles.button}>
         Confirm this address

@@ -14,7 +14,8 @@ export function Invitation({ data, publicUrl }: TemplateProps<'invitation'>) {
       <Text style={styles.heading}>Welcome to Concierge</Text>
       <Text style={styles.paragraph}>
         {data.invitedBy ? `${data.invitedBy} created` : 'An administrator created'} the account{' '}
-        {data.username} for you. Choose your password within {data.validDays} days to start.
+        {data.username} for you. Choose your password within {data.validDays} days (until {data.validUntil})
+        to start.
       </Text>
       <Button href={data.setPasswordUrl} style={styles.button}>
         Choose your password

@@ -5,7 +5,6 @@ import type { TemplateProps } from './template.js';
 
 /** The security notice after a password change or reset; it cannot be switched off. */
 export function PasswordChanged({ data, publicUrl }: TemplateProps<'password-changed'>) {
-  const when = new Date(data.changedAt).toUTCString();
   return (
     <Layout
       preview="Your Concierge password was changed"
@@ -15,7 +14,7 @@ export function PasswordChanged({ data, publicUrl }: TemplateProps<'password-cha
       <Text style={styles.heading}>Your password was {data.how === 'reset' ? 'reset' : 'changed'}</Text>
       <Text style={styles.paragraph}>
         The password of the Concierge account {data.username} was {data.how === 'reset' ? 'reset' : 'changed'}{' '}
-        on {when}.{' '}
+        on {data.when}.{' '}
         {data.how === 'reset' ? 'Every session was signed out.' : 'Your other sessions were signed out.'}
       </Text>
       <Text style={styles.paragraph}>

@@ -14,7 +14,7 @@ export function PasswordReset({ data, publicUrl }: TemplateProps<'password-reset
       <Text style={styles.heading}>Reset your password</Text>
       <Text style={styles.paragraph}>
         Someone (hopefully you) asked to reset the password of the Concierge account {data.username}. The link
-        works once, within {data.validMinutes} minutes.
+        works once, within {data.validMinutes} minutes (until {data.validUntil}).
       </Text>
       <Button href={data.resetUrl} style={styles.button}>
         Choose a new password

@@ -1,4 +1,5 @@
 import type { Outbox } from '../mail/email.js';
+import { formatExactWithZone } from '../notifications/date-format.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, type FieldIssue } from '../shared/errors.js';
 import { generateToken, hashToken, newId } from '../shared/tokens.js';
@@ -42,11 +43,10 @@ export interface ApiKeyEmailModel {
     readonly username: string;
     readonly keyName: string;
     readonly prefix: string;
-    /** ISO 8601 instants, shown in `timeZone`. */
-    readonly createdAt: string;
-    readonly expiresAt: string | null;
+    /** When the key was created and when it expires (null: never), written for the owner (formatExactWithZone). */
+    readonly when: string;
+    readonly expires: string | null;
     readonly ip: string | null;
-    readonly timeZone: string;
     readonly manageUrl: string;
   };
 }
@@ -141,10 +141,9 @@ export async function createApiKey(
         username: owner.username,
         keyName: apiKey.name,
         prefix: apiKey.prefix,
-        createdAt: now.toISOString(),
-        expiresAt: apiKey.expiresAt?.toISOString() ?? null,
+        when: formatExactWithZone(now, owner.preferences),
+        expires: apiKey.expiresAt ? formatExactWithZone(apiKey.expiresAt, owner.preferences) : null,
         ip: meta.ip,
-        timeZone: owner.preferences.timeZone,
         manageUrl: `${deps.publicUrl}/account/api-keys`,
       },
     });

@@ -1,5 +1,6 @@
 import type { SessionStore } from '../auth/sessions.js';
 import type { Outbox } from '../mail/email.js';
+import { formatExactWithZone } from '../notifications/date-format.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { generateToken, hashToken } from '../shared/tokens.js';
@@ -37,13 +38,14 @@ export async function verifyEmailChange(deps: EmailChangeDeps, token: string): P
     const oldEmail = user.email;
     const updated = await accounts.update(user.id, { email }, now);
     const undo = generateToken();
+    const undoExpiresAt = new Date(now.getTime() + EMAIL_UNDO_VALID_MS);
     await accountTokens.insert(
       {
         tokenHash: hashToken(undo),
         purpose: TOKEN_PURPOSE.emailUndo,
         userId: user.id,
         data: JSON.stringify({ email: oldEmail }),
-        expiresAt: new Date(now.getTime() + EMAIL_UNDO_VALID_MS),
+        expiresAt: undoExpiresAt,
       },
       now,
     );
@@ -53,8 +55,10 @@ export async function verifyEmailChange(deps: EmailChangeDeps, token: string): P
       data: {
         username: user.username,
         newEmail: email,
+        when: formatExactWithZone(now, updated.preferences),
         undoUrl: `${deps.publicUrl}/undo-email-change?token=${undo}`,
         validDays: EMAIL_UNDO_VALID_MS / 86_400_000,
+        validUntil: formatExactWithZone(undoExpiresAt, updated.preferences),
       },
     });
     return updated;

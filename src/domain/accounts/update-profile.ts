@@ -1,6 +1,7 @@
 import { assertCurrentPassword, type PasswordDeps } from '../auth/change-password.js';
 import type { CredentialCapabilities } from '../auth/credential-policy.js';
 import type { Outbox } from '../mail/email.js';
+import { formatExactWithZone } from '../notifications/date-format.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, type FieldIssue } from '../shared/errors.js';
 import { generateToken, hashToken } from '../shared/tokens.js';
@@ -107,6 +108,7 @@ export async function updateProfile(
     );
     if (emailChanges) {
       const token = generateToken();
+      const verifyExpiresAt = new Date(now.getTime() + EMAIL_VERIFY_VALID_MS);
       await accountTokens.revokeAll(user.id, TOKEN_PURPOSE.emailVerify, now);
       await accountTokens.insert(
         {
@@ -114,7 +116,7 @@ export async function updateProfile(
           purpose: TOKEN_PURPOSE.emailVerify,
           userId: user.id,
           data: JSON.stringify({ email: newEmail }),
-          expiresAt: new Date(now.getTime() + EMAIL_VERIFY_VALID_MS),
+          expiresAt: verifyExpiresAt,
         },
         now,
       );
@@ -126,6 +128,8 @@ export async function updateProfile(
           newEmail,
           verifyUrl: `${deps.publicUrl}/verify-email?token=${token}`,
           validHours: EMAIL_VERIFY_VALID_MS / 3_600_000,
+          // The preferences saved with this change, if any: the person may set their zone and address together.
+          validUntil: formatExactWithZone(verifyExpiresAt, updated.preferences),
         },
       });
     }

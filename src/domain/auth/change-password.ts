@@ -1,6 +1,7 @@
 import type { AccountStore } from '../accounts/account-ports.js';
 import type { User } from '../accounts/user.js';
 import type { Outbox } from '../mail/email.js';
+import { formatExactWithZone } from '../notifications/date-format.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import type { Transact } from '../shared/transaction.js';
@@ -100,7 +101,7 @@ export async function changePassword(
       to: user.email,
       data: {
         username: user.username,
-        changedAt: now.toISOString(),
+        when: formatExactWithZone(now, user.preferences),
         how: 'changed',
         forgotUrl: `${deps.publicUrl}/forgot-password`,
       },

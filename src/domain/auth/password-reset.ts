@@ -1,6 +1,7 @@
 import { type AccountStore, type AccountTokenStore, TOKEN_PURPOSE } from '../accounts/account-ports.js';
 import { identityKey, type User } from '../accounts/user.js';
 import type { Outbox } from '../mail/email.js';
+import { formatExactWithZone } from '../notifications/date-format.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { generateToken, hashToken } from '../shared/tokens.js';
@@ -111,6 +112,8 @@ export async function writePasswordLink(
   const now = deps.clock();
   const validMs = kind === 'reset' ? RESET_VALID_MS : INVITATION_VALID_MS;
   const url = `${deps.publicUrl}/reset-password?token=${token}`;
+  const expiresAt = new Date(now.getTime() + validMs);
+  const validUntil = formatExactWithZone(expiresAt, user.preferences);
   await stores.accountTokens.revokeAll(user.id, TOKEN_PURPOSE.passwordReset, now);
   await stores.accountTokens.insert(
     {
@@ -118,7 +121,7 @@ export async function writePasswordLink(
       purpose: TOKEN_PURPOSE.passwordReset,
       userId: user.id,
       data: null,
-      expiresAt: new Date(now.getTime() + validMs),
+      expiresAt,
     },
     now,
   );
@@ -127,12 +130,18 @@ export async function writePasswordLink(
       ? {
           template: 'password-reset',
           to: user.email,
-          data: { username: user.username, resetUrl: url, validMinutes: validMs / 60_000 },
+          data: { username: user.username, resetUrl: url, validMinutes: validMs / 60_000, validUntil },
         }
       : {
           template: 'invitation',
           to: user.email,
-          data: { username: user.username, invitedBy, setPasswordUrl: url, validDays: validMs / 86_400_000 },
+          data: {
+            username: user.username,
+            invitedBy,
+            setPasswordUrl: url,
+            validDays: validMs / 86_400_000,
+            validUntil,
+          },
         },
   );
 }
@@ -174,7 +183,7 @@ export async function confirmPasswordReset(
       to: user.email,
       data: {
         username: user.username,
-        changedAt: now.toISOString(),
+        when: formatExactWithZone(now, user.preferences),
         how: 'reset',
         forgotUrl: `${deps.publicUrl}/forgot-password`,
       },

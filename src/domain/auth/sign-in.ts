@@ -1,6 +1,7 @@
 import type { AccountEmailModel } from '../accounts/account-emails.js';
 import { identityKey, type User } from '../accounts/user.js';
 import type { Outbox } from '../mail/email.js';
+import { formatExactWithZone } from '../notifications/date-format.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import type { Transact } from '../shared/transaction.js';
@@ -142,6 +143,8 @@ async function recordFailure(
     data: {
       username: user.username,
       minutes: Math.ceil(deps.rules.account.lockMs / 60_000),
+      when: formatExactWithZone(now, user.preferences),
+      lockedUntil: formatExactWithZone(new Date(now.getTime() + deps.rules.account.lockMs), user.preferences),
       // "Forgot your password?" would only send a directory user the same advice, a day late.
       ...(capabilities.resetPassword
         ? { forgotUrl: `${deps.publicUrl}/forgot-password` }
