@@ -222,15 +222,23 @@ describe('the immediate notification email, received by a real SMTP server', () 
 
   it('sends security notices without an unsubscribe link, saying they cannot be switched off', async () => {
     const { app, sink } = await setup();
-    const [mail] = await postAndDeliver(app, sink, {
+    const mails = await postAndDeliver(app, sink, {
       type: 'security.new-sign-in',
-      recipients: ['ada'],
+      recipients: ['ada', 'grace'],
       title: 'New sign-in from Firefox',
       idempotencyKey: 'mail-4',
     });
+    const mail = mails.find((m) => m.to && !Array.isArray(m.to) && m.to.text === 'ada@studio.example');
     expect(header(mail!, 'List-Unsubscribe')).toBeUndefined();
     expect(header(mail!, 'List-Id')).toContain('security.new-sign-in.notifications.concierge.test');
     expect(mail!.text).toContain('cannot be switched off');
+    // Exact, with the zone's name: Ada's Stockholm time in en-GB; Grace chose nothing (fuzzy dates, UTC,
+    // English) and still gets the exact time, not "now".
+    expect(mail!.text).toContain('\n28 Nov 2026, 13:00 CET\n');
+    expect(mail!.html).toContain('28 Nov 2026, 13:00 CET');
+    const toGrace = mails.find((m) => m !== mail);
+    expect(toGrace!.text).toContain('\nNov 28, 2026, 12:00 PM UTC\n');
+    expect(toGrace!.html).toContain('Nov 28, 2026, 12:00 PM UTC');
   });
 
   it('answers a tampered token, another user’s forged token and a missing token with 4xx and changes nothing', async () => {

@@ -1,6 +1,6 @@
 import type { OutgoingEmail } from '../mail/email.js';
 import type { NotificationType } from './catalog.js';
-import { formatWhen } from './date-format.js';
+import { formatExactWithZone, formatWhen } from './date-format.js';
 import type { SettingSource } from './preferences.js';
 import type { Recipient } from './routing.js';
 
@@ -15,7 +15,7 @@ export interface NotificationEmailData {
   readonly url: string | null;
   readonly actor: string | null;
   readonly project: string | null;
-  /** When it happened, in the recipient's date style. */
+  /** When it happened, in the recipient's date style; always exact, with the zone, for security notices. */
   readonly when: string;
   /** Why this person got this email. */
   readonly why: string;
@@ -87,7 +87,10 @@ export function notificationEmail(input: {
       url: content.url,
       actor: content.actorName,
       project: content.project,
-      when: formatWhen(content.occurredAt, input.now, recipient.preferences),
+      // A security notice, like the account emails, says exactly when, whatever the fuzzy-date choice.
+      when: type.locked
+        ? formatExactWithZone(content.occurredAt, recipient.preferences)
+        : formatWhen(content.occurredAt, input.now, recipient.preferences),
       why: whyText(type, input.emailSource),
       settingsUrl: input.settingsUrl,
       unsubscribeUrl: input.unsubscribeUrl,
