@@ -30,6 +30,26 @@ describe('the page /account/api-keys', () => {
     expect(res.text).toContain('/assets/api-keys.js');
   });
 
+  it('shows dates in each person’s style: relative, or exact in their zone and locale', async () => {
+    let now = new Date('2026-11-29T05:12:00Z');
+    const app = await testApp({ clock: () => now });
+    const fuzzy = await signedInUser(app);
+    const exact = await signedInUser(app, {
+      preferences: { fuzzyDates: false, timeZone: 'America/New_York', locale: 'en-US' },
+    });
+    await createKey(app, fuzzy.cookie, { name: 'CI' });
+    await createKey(app, exact.cookie, { name: 'CI' });
+    now = new Date('2026-12-01T05:12:00Z');
+    const page = async (cookie: string) =>
+      (await app.request('GET', '/account/api-keys', undefined, { cookie })).text;
+    const created = /datetime="2026-11-29T05:12:00.000Z" title="([^"]*)">([^<]*)</;
+    expect(created.exec(await page(fuzzy.cookie))?.slice(1)).toEqual(['Nov 29, 2026, 5:12 AM', '2 days ago']);
+    expect(created.exec(await page(exact.cookie))?.slice(1)).toEqual([
+      'Nov 29, 2026, 12:12 AM',
+      'Nov 29, 2026, 12:12 AM',
+    ]);
+  });
+
   it('pre-fills the name from /account/api-keys/new?name=…, escaped', async () => {
     const app = await testApp();
     const { cookie } = await signedInUser(app);

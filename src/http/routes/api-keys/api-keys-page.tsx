@@ -1,7 +1,7 @@
 import type { ApiKey } from '../../../domain/accounts/api-keys.js';
-import type { Preferences } from '../../../domain/accounts/user.js';
+import { defaultPreferences, type Preferences } from '../../../domain/accounts/user.js';
+import { formatExact, formatWhen } from '../../../domain/notifications/date-format.js';
 import { Layout } from '../../pages/layout.js';
-import { displayDate, exactDate } from './dates.js';
 
 const css = `
   table { width: 100%; border-collapse: collapse; margin: 12px 0; font-size: .9rem; }
@@ -22,12 +22,14 @@ interface Props {
 
 /** /account/api-keys: the person's keys, a form to create one, the new key shown once. */
 export function ApiKeysPage(props: Props) {
+  // The person's date style: "2 days ago" or exact in their zone and locale, as in their emails.
+  const prefs = props.preferences ?? defaultPreferences;
   const when = (date: Date | null, none: string) =>
     date === null ? (
       none
     ) : (
-      <time datetime={date.toISOString()} title={exactDate(date, props.preferences)}>
-        {displayDate(date, props.now, props.preferences)}
+      <time datetime={date.toISOString()} title={formatExact(date, prefs)}>
+        {formatWhen(date, props.now, prefs)}
       </time>
     );
   return (
