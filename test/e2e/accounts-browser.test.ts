@@ -36,11 +36,20 @@ describe('local accounts in a browser', () => {
     expect(await page.isVisible('#save')).toBe(true);
     await page.fill('#firstName', 'Ada');
     expect(await page.isHidden('#save')).toBe(true);
+    // Sessions show "last seen" in the person's date style: relative at first (the default)...
+    await page.waitForSelector('#sessions li');
+    expect(await page.textContent('#sessions')).toContain('last seen now (this session)');
     await page.fill('#firstName', 'Grace');
     await page.uncheck('input[name=fuzzyDates]');
     await page.click('#save');
     await page.waitForFunction(() => document.getElementById('profile-result')?.textContent === 'Saved.');
     expect(await page.isHidden('#save')).toBe(true);
+    // ...and exact (English, UTC) once fuzzy dates are off, without reloading.
+    const exact = /last seen [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M \(this session\)/;
+    await page.waitForFunction(
+      (source) => new RegExp(source).test(document.getElementById('sessions')?.textContent ?? ''),
+      exact.source,
+    );
     const stored = await accountStore(app.db.kysely).findById(user.id);
     expect(stored?.firstName).toBe('Grace');
     expect(stored?.preferences.fuzzyDates).toBe(false);
@@ -49,6 +58,6 @@ describe('local accounts in a browser', () => {
     expect(await page.inputValue('#firstName')).toBe('Grace');
     expect(await page.isChecked('input[name=fuzzyDates]')).toBe(false);
     await page.waitForSelector('#sessions li');
-    expect(await page.textContent('#sessions')).toContain('(this session)');
+    expect(await page.textContent('#sessions')).toMatch(exact);
   });
 });

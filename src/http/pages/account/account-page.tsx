@@ -136,12 +136,21 @@ export function PasswordSection({ me, policyRules }: { me: MeView; policyRules: 
   );
 }
 
-/** Where the account is signed in; filled by the page script from GET /api/v1/me/sessions. */
-export function SessionsSection() {
+/**
+ * Where the account is signed in; filled by the page script from GET /api/v1/me/sessions, which shows
+ * "last seen" in the person's date style (carried in the data attributes).
+ */
+export function SessionsSection(props: { me: MeView }) {
+  const p = props.me.preferences;
   return (
     <section>
       <h2>Sessions</h2>
-      <ul id="sessions" />
+      <ul
+        id="sessions"
+        data-fuzzy={String(p.fuzzyDates)}
+        data-time-zone={p.timeZone}
+        data-locale={p.locale}
+      />
       <button type="button" id="end-others">
         Sign out everywhere else
       </button>
@@ -186,6 +195,6 @@ export function AccountPage(props: {
 export const accountSections: AccountSection[] = [
   AvatarAccountSection,
   PasswordSection,
-  () => <SessionsSection />,
+  ({ me }) => <SessionsSection me={me} />,
   ApiKeysAccountSection,
 ];

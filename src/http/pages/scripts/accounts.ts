@@ -82,6 +82,12 @@ if (profile) {
     if ($('currentPasswordForEmail')) $('currentPasswordForEmail').value = '';
     saved = read();
     refresh();
+    if (list && me.preferences) {
+      list.dataset.fuzzy = String(me.preferences.fuzzyDates);
+      list.dataset.timeZone = me.preferences.timeZone;
+      list.dataset.locale = me.preferences.locale;
+      loadSessions();
+    }
     say($('profile-result'), true, me.pendingEmail && body.email !== undefined
       ? 'Saved. Open the link we sent to ' + me.pendingEmail + ' to confirm your new address.'
       : 'Saved.');
@@ -96,13 +102,30 @@ $('password-form')?.addEventListener('submit', async (e) => {
 });
 
 const list = $('sessions');
+// The person's date style, as the server formats it (src/domain/notifications/date-format.ts).
+const UNITS = [['year', 31536e6], ['month', 2592e6], ['week', 6048e5], ['day', 864e5], ['hour', 36e5], ['minute', 6e4]];
+const when = (iso) => {
+  const date = new Date(iso);
+  const p = list.dataset;
+  try {
+    if (p.fuzzy === 'true') {
+      const rtf = new Intl.RelativeTimeFormat(p.locale, { numeric: 'auto' });
+      const diff = date.getTime() - Date.now();
+      for (const [unit, ms] of UNITS) if (Math.abs(diff) >= ms) return rtf.format(Math.round(diff / ms), unit);
+      return rtf.format(0, 'second');
+    }
+    return new Intl.DateTimeFormat(p.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: p.timeZone }).format(date);
+  } catch {
+    return date.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  }
+};
 const loadSessions = async () => {
   if (!list) return;
   const r = await api('GET', '/api/v1/me/sessions');
   if (!r.ok) return;
   list.replaceChildren(...r.data.map((s) => {
     const li = document.createElement('li');
-    li.textContent = (s.userAgent ?? 'Unknown browser') + ' · ' + (s.ip ?? 'unknown address') + ' · last seen ' + new Date(s.lastSeenAt).toLocaleString() + (s.current ? ' (this session)' : ' ');
+    li.textContent = (s.userAgent ?? 'Unknown browser') + ' · ' + (s.ip ?? 'unknown address') + ' · last seen ' + when(s.lastSeenAt) + (s.current ? ' (this session)' : ' ');
     if (!s.current) {
       const b = document.createElement('button');
       b.type = 'button';
