@@ -71,6 +71,18 @@ describe('the inbox', () => {
     expect((await list('?unread=1')).json.items).toEqual([]);
   });
 
+  it('answers 400 to an id holding a NUL byte, on PostgreSQL too (its text type refuses NUL)', async () => {
+    const { app, ada } = await setup();
+    const res = await app.request(
+      'POST',
+      '/api/v1/me/notifications/read',
+      { ids: ['a\u0000b'] },
+      { cookie: ada.cookie },
+    );
+    expect(res.status).toBe(400);
+    expect(res.json.detail).toMatch(/control characters/);
+  });
+
   it('never shows nor marks another user’s items', async () => {
     const { post, list, app, grace } = await setup();
     await post('for ada');

@@ -204,6 +204,30 @@ describe('POST /api/v1/events', () => {
     expect((await counts(app)).events).toBe(0);
   });
 
+  it('refuses NUL in any text of an event with 400 and stores nothing (PostgreSQL text cannot hold it)', async () => {
+    const { app } = await setup();
+    const fields = ['type', 'title', 'body', 'actor', 'project', 'idempotencyKey'] as const;
+    const bad = [
+      ...fields.map((field) => ({ field, event: event({ [field]: 'a\u0000b' }) })),
+      { field: 'recipients.0', event: event({ recipients: ['ada\u0000'] }) },
+      { field: 'url', event: event({ url: 'https://host.example/tasks/\u0000' }) },
+    ];
+    for (const { field, event: posted } of bad) {
+      const res = await app.request('POST', '/api/v1/events', posted, auth);
+      expect(res.status, field).toBe(400);
+      expect(
+        res.json.issues.map((i: { field: string }) => i.field),
+        field,
+      ).toContain(field);
+      const inBatch = await app.request('POST', '/api/v1/events', { events: [event(), posted] }, auth);
+      expect(inBatch.status, `events.1.${field}`).toBe(400);
+    }
+    // Line breaks and tabs stay allowed in the body.
+    const multiLine = await app.request('POST', '/api/v1/events', event({ body: 'one\n\ttwo' }), auth);
+    expect(multiLine.status).toBe(202);
+    expect(await counts(app)).toMatchObject({ events: 1 });
+  });
+
   it('fans one event out by each recipient’s own settings and the workspace default', async () => {
     const { app } = await setup();
     const admin = await signedInUser(app, { role: 'admin' });

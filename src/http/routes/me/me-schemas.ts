@@ -56,11 +56,17 @@ export const passwordField = z.string().min(1).max(1024);
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find control characters
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
+/** True when `s` holds no control character. */
+export const withoutControl = (s: string) => !CONTROL.test(s);
+
 /** A bounded string without control characters. */
 export function plainText(max: number, min = 0) {
-  return z
-    .string()
-    .min(min)
-    .max(max)
-    .refine((s) => !CONTROL.test(s), 'must not contain control characters');
+  return z.string().min(min).max(max).refine(withoutControl, 'must not contain control characters');
 }
+
+/**
+ * For free text that may hold line breaks and tabs (a notification's title or body): only NUL is refused,
+ * which PostgreSQL's text type cannot store, so both engines answer 400 rather than one of them 500.
+ */
+export const withoutNul = (s: string) => !s.includes('\u0000');
+export const nulMessage = 'must not contain NUL characters';

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { plainText } from '../me/me-schemas.js';
 
 const channels = z.object({ inbox: z.boolean(), email: z.boolean(), digest: z.boolean() });
 const channelChange = z.strictObject({
@@ -122,7 +123,7 @@ export const inboxQuery = z.object({
 
 export const readBody = z
   .strictObject({
-    ids: z.array(z.string().min(1).max(64)).min(1).max(500).optional(),
+    ids: z.array(plainText(64, 1)).min(1).max(500).optional(),
     all: z.literal(true).optional(),
   })
   .refine((b) => (b.ids === undefined) !== (b.all === undefined), {
