@@ -83,6 +83,7 @@ export function providerInfos(config: Config): ReadonlyMap<string, ProviderInfo>
 /** Builds every account use case with its ports, for the HTTP routes and pages. */
 export function composeAccounts(w: AccountsWiring) {
   const { config, stores, clock, publicUrl, hasher } = w;
+  const notices = w.devices.notices;
   const providers = providerInfos(config);
   const providerOf = (id: string): ProviderInfo =>
     providers.get(id) ?? { id, kind: 'unknown', displayName: id };
@@ -234,17 +235,30 @@ export function composeAccounts(w: AccountsWiring) {
     signOut: (sessionId: string) => stores.sessions.delete(sessionId),
     requestReset: (input: { identifier: string; ip: string | null }) =>
       requestPasswordReset(resetDeps, input),
-    confirmReset: (input: { token: string; newPassword: string; confirmPassword: string }) =>
-      confirmPasswordReset(resetDeps, input),
-    verifyEmail: async (token: string) => me(await verifyEmailChange(emailDeps, token)),
-    undoEmail: async (token: string) => me(await undoEmailChange(emailDeps, token)),
+    async confirmReset(input: { token: string; newPassword: string; confirmPassword: string }) {
+      const userId = await confirmPasswordReset(resetDeps, input);
+      await notices.credentialsChanged(userId, clock(), 'password-reset');
+    },
+    async verifyEmail(token: string) {
+      const user = await verifyEmailChange(emailDeps, token);
+      await notices.credentialsChanged(user.id, clock(), 'email-changed');
+      return me(user);
+    },
+    async undoEmail(token: string) {
+      const user = await undoEmailChange(emailDeps, token);
+      await notices.credentialsChanged(user.id, clock(), 'email-restored');
+      return me(user);
+    },
     async me(userId: string) {
       const found = await userWithPendingEmail(lookup, userId);
       return found ? me(found.user, found.pendingEmail) : null;
     },
     updateMe: async (userId: string, patch: ProfilePatch, via: 'session' | 'api-key') =>
       me(await updateProfile(profileDeps, userId, patch, via)),
-    changePassword: (input: Parameters<typeof changePassword>[1]) => changePassword(passwordDeps, input),
+    async changePassword(input: Parameters<typeof changePassword>[1]) {
+      await changePassword(passwordDeps, input);
+      await notices.credentialsChanged(input.userId, clock(), 'password-changed');
+    },
     sessions: (userId: string, currentId: string | undefined) =>
       listMySessions(sessionDeps, userId, currentId),
     endSession: (userId: string, publicId: string) => endMySession(sessionDeps, userId, publicId),

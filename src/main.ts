@@ -34,10 +34,16 @@ import {
   issueSetupToken,
   setupOpen,
 } from './domain/accounts/first-admin.js';
-import type { DeviceDeps, SecurityNotices } from './domain/auth/known-devices.js';
+import type { DeviceDeps } from './domain/auth/known-devices.js';
 import { validateSessionToken } from './domain/auth/sessions.js';
 import type { MailTransport } from './domain/mail/deliver-outbox.js';
-import { NEW_SIGN_IN_TYPE, newSignInEvent } from './domain/notifications/security-notices.js';
+import type { IncomingEvent } from './domain/notifications/ingest-ports.js';
+import {
+  apiKeyCreatedEvent,
+  credentialsChangedEvent,
+  newSignInEvent,
+  type SecurityNotices,
+} from './domain/notifications/security-notices.js';
 import { type Clock, systemClock } from './domain/shared/clock.js';
 import { createApp } from './http/app.js';
 import type { AuthContext } from './http/app-env.js';
@@ -115,16 +121,23 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
 
   const notifications = composeNotifications({ config, db, stores, transact, render, clock, publicUrl });
   // Concierge's own security notices go through the notification types like the host platform's events.
+  // Raised after the change they report; a catalog without the type raises nothing, and a failure is
+  // logged: the change itself succeeded (and its account email, where there is one, is in the outbox).
+  const raise = async (event: IncomingEvent) => {
+    if (!notifications.catalog.get(event.type)) return;
+    try {
+      await notifications.ingest([event], () => '');
+    } catch (err) {
+      logger.error({ err, type: event.type }, 'could not raise a security notice');
+    }
+  };
+  const accountUrl = `${publicUrl}/account`;
   const securityNotices: SecurityNotices = {
-    async newSignIn(userId, at, meta) {
-      if (!notifications.catalog.get(NEW_SIGN_IN_TYPE)) return;
-      try {
-        await notifications.ingest([newSignInEvent(userId, at, meta, `${publicUrl}/account`)], () => '');
-      } catch (err) {
-        // The sign-in itself succeeded; a lost notice must not turn it into an error.
-        logger.error({ err, userId }, 'could not raise the new sign-in notice');
-      }
-    },
+    newSignIn: (userId, at, meta) => raise(newSignInEvent(userId, at, meta, accountUrl)),
+    credentialsChanged: (userId, at, change) =>
+      raise(credentialsChangedEvent(userId, at, change, accountUrl)),
+    apiKeyCreated: (userId, at, name) =>
+      raise(apiKeyCreatedEvent(userId, at, name, `${accountUrl}/api-keys`)),
   };
   const devices: DeviceDeps = { devices: stores.knownDevices, notices: securityNotices, clock };
 
@@ -236,7 +249,11 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
     },
     apiKeys: {
       list: (userId) => listApiKeys(apiKeyDeps, userId),
-      create: (userId, input, meta) => createApiKey({ clock, publicUrl, transact }, userId, input, meta),
+      async create(userId, input, meta) {
+        const created = await createApiKey({ clock, publicUrl, transact }, userId, input, meta);
+        await securityNotices.apiKeyCreated(userId, clock(), input.name);
+        return created;
+      },
       revoke: (userId, id) => revokeApiKey(apiKeyDeps, userId, id),
       preferences: async (userId) => (await stores.users.findById(userId))?.preferences ?? null,
       now: clock,

@@ -1,3 +1,4 @@
+import type { SecurityNotices } from '../notifications/security-notices.js';
 import type { Clock } from '../shared/clock.js';
 import { generateToken, hashToken } from '../shared/tokens.js';
 
@@ -7,12 +8,6 @@ export interface KnownDeviceStore {
   seen(userId: string, deviceHash: string, now: Date): Promise<boolean>;
   /** True when the user has signed in from any browser on record. */
   hasAny(userId: string): Promise<boolean>;
-}
-
-/** Security notices Concierge raises itself, through the notification types marked `security.*`. */
-export interface SecurityNotices {
-  /** Tells the user about a sign-in from a browser not seen before. Never throws. */
-  newSignIn(userId: string, at: Date, meta: { ip: string | null; userAgent: string | null }): Promise<void>;
 }
 
 export interface DeviceDeps {

@@ -152,11 +152,14 @@ const invalidLink = () =>
     'This password link is invalid, was already used or has expired. Request a new one with "Forgot your password?".',
   );
 
-/** Sets a new password with a reset (or invitation) link; the link works once and every session ends. */
+/**
+ * Sets a new password with a reset (or invitation) link; the link works once and every session ends.
+ * Returns the user's id.
+ */
 export async function confirmPasswordReset(
   deps: ResetDeps,
   input: { token: string; newPassword: string; confirmPassword: string },
-): Promise<void> {
+): Promise<string> {
   const now = deps.clock();
   const tokenHash = hashToken(input.token);
   const found = await deps.tokens.peek(tokenHash, TOKEN_PURPOSE.passwordReset, now);
@@ -191,4 +194,5 @@ export async function confirmPasswordReset(
   });
   // A successful reset proves the owner: lift a sign-in lock on the account.
   await deps.throttle.clear(throttleKeys.signInAccount(user.id));
+  return user.id;
 }

@@ -52,7 +52,8 @@ export function planEvent(
     const { inbox, digest } = deliveryRows(stored, delivery);
     if (inbox) planned.inbox.push(inbox);
     if (digest) planned.digest.push(digest);
-    if (delivery.channels.email) emailModels.push(emailFor(ctx, p.type, content, delivery));
+    if (delivery.channels.email && !p.event.inboxOnly)
+      emailModels.push(emailFor(ctx, p.type, content, delivery));
   }
   return { planned, emailModels };
 }

@@ -15,6 +15,11 @@ export interface IncomingEvent {
   readonly project?: string | null;
   readonly occurredAt?: Date | null;
   readonly idempotencyKey: string;
+  /**
+   * Concierge's own notices whose email is sent apart (the account notices that cannot be switched
+   * off): inbox and digest only. Never set from the HTTP API.
+   */
+  readonly inboxOnly?: boolean;
 }
 
 export interface StoredEvent {

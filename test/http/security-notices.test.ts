@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localUser, login, mailbox } from '../support/accounts.js';
+import { linkIn, localUser, login, mailbox, strongPassword } from '../support/accounts.js';
 import { testApp, testOrigin } from '../support/test-app.js';
 
 const firefox = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0';
@@ -106,5 +106,75 @@ describe('the new sign-in notice', () => {
     const res = await signIn();
     expect(res.status).toBe(200);
     expect(await inbox(res.cookie)).toEqual([]);
+  });
+});
+
+describe('the other security notices: an inbox entry, and only the account email', () => {
+  it('files a password change in the inbox, with the password-changed email and no second one', async () => {
+    const { user, password, signIn, inbox, newMail, app } = await appWithUser();
+    const { cookie } = await signIn();
+    const next = strongPassword();
+    const res = await app.request(
+      'POST',
+      '/api/v1/me/password',
+      { currentPassword: password, newPassword: next, confirmPassword: next },
+      { cookie },
+    );
+    expect(res.status).toBe(204);
+    const items = await inbox(cookie);
+    expect(items.map((i) => [i.type, i.title])).toEqual([
+      ['security.credentials-changed', 'Your password was changed'],
+    ]);
+    const mail = (await newMail()).filter((m) => m.to === user.email);
+    expect(mail.map((m) => m.subject)).toEqual(['Your Concierge password was changed']);
+  });
+
+  it('files a password set with an emailed link', async () => {
+    const { user, inbox, newMail, app } = await appWithUser();
+    await app.request('POST', '/api/v1/auth/password-reset', { identifier: user.username });
+    const link = (await newMail()).find((m) => m.subject.includes('Reset'))!;
+    const next = strongPassword();
+    const { token } = linkIn(link.text, '/reset-password');
+    const confirmed = await app.request('POST', '/api/v1/auth/password-reset/confirm', {
+      token,
+      newPassword: next,
+      confirmPassword: next,
+    });
+    expect(confirmed.status).toBe(204);
+    const { cookie } = await login(app, user.username, next);
+    expect((await inbox(cookie)).map((i) => i.title)).toEqual(['Your password was set with an emailed link']);
+  });
+
+  it('files an email change when the new address is confirmed', async () => {
+    const { password, signIn, inbox, newMail, app } = await appWithUser();
+    const { cookie } = await signIn();
+    const email = `moved-${Math.random().toString(36).slice(2, 8)}@studio.example`;
+    expect(
+      (await app.request('PATCH', '/api/v1/me', { email, currentPassword: password }, { cookie })).status,
+    ).toBe(200);
+    const verify = (await newMail()).find((m) => m.to === email)!;
+    const { token } = linkIn(verify.text, '/verify-email');
+    expect((await app.request('POST', '/api/v1/auth/email/verify', { token })).status).toBe(204);
+    expect((await inbox(cookie)).map((i) => [i.type, i.title])).toEqual([
+      ['security.credentials-changed', 'Your email address was changed'],
+    ]);
+  });
+
+  it('files a new API key, with the key-created email and no second one', async () => {
+    const { user, signIn, inbox, newMail, app } = await appWithUser();
+    const { cookie } = await signIn();
+    const created = await app.request('POST', '/api/v1/me/api-keys', { name: 'Render farm' }, { cookie });
+    expect(created.status).toBe(201);
+    const items = await inbox(cookie);
+    expect(items.map((i) => [i.type, i.title, i.url])).toEqual([
+      [
+        'security.api-key-created',
+        'A personal API key named "Render farm" was created',
+        `${testOrigin}/account/api-keys`,
+      ],
+    ]);
+    const mail = (await newMail()).filter((m) => m.to === user.email);
+    expect(mail).toHaveLength(1);
+    expect(mail[0]!.subject).not.toMatch(/^API key created:/);
   });
 });
