@@ -1,17 +1,43 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+// These HTTP suites name both engines themselves (describe.each(engines)), so the second project skips them.
+const httpSuitesOnBothEngines = [
+  'test/http/admin-last-admin-race.test.ts',
+  'test/http/directory-recheck.test.ts',
+  'test/http/read-cache.test.ts',
+];
 
 export default defineConfig({
   test: {
-    include: [
-      'src/**/*.test.ts',
-      'src/**/*.test.tsx',
-      'emails/**/*.test.tsx',
-      'test/**/*.test.ts',
-      'test/**/*.test.tsx',
-    ],
+    // Inherited by both projects (an inline project extends this config; `include` stays per project, as
+    // arrays would be appended). The root globalSetup runs once for the whole run.
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
     globalSetup: ['test/support/global-setup.ts'],
+    projects: [
+      {
+        test: {
+          name: 'default',
+          include: [
+            'src/**/*.test.ts',
+            'src/**/*.test.tsx',
+            'emails/**/*.test.tsx',
+            'test/**/*.test.ts',
+            'test/**/*.test.tsx',
+          ],
+        },
+      },
+      {
+        // The HTTP suites again with testApp() on PostgreSQL (test/support/test-app.ts), so bad input and
+        // concurrency are proven on both engines.
+        test: {
+          name: 'http-postgres',
+          include: ['test/http/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...httpSuitesOnBothEngines],
+          env: { TEST_ACCOUNTS_ENGINE: 'postgres' },
+        },
+      },
+    ],
   },
 });

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { accountsEngine, signedInLocal } from '../support/accounts.js';
+import { signedInLocal } from '../support/accounts.js';
 import { signedInUser } from '../support/signed-in.js';
 import { testApp } from '../support/test-app.js';
 
 const app = await testApp({
-  engine: accountsEngine,
   config: {
     providers: [
       { id: 'local', kind: 'local' },

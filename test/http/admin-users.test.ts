@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  accountsEngine,
-  linkIn,
-  localUser,
-  login,
-  mailbox,
-  signedInLocal,
-  strongPassword,
-} from '../support/accounts.js';
+import { linkIn, localUser, login, mailbox, signedInLocal, strongPassword } from '../support/accounts.js';
 import { expectProblem } from '../support/http-checks.js';
 import { signedInUser } from '../support/signed-in.js';
 import { testApp } from '../support/test-app.js';
 
-const app = await testApp({ engine: accountsEngine });
+const app = await testApp();
 const newMail = mailbox(app);
 const admin = await signedInLocal(app, { role: 'admin' });
 const as = admin.headers;

@@ -279,9 +279,9 @@ describe('authenticating with an API key', () => {
   });
 });
 
-describe('on PostgreSQL', () => {
+describe('on either engine', () => {
   it('a key is created, used, listed and revoked the same way', async () => {
-    const app = await testApp({ engine: 'postgres' });
+    const app = await testApp();
     const { cookie } = await signedInUser(app);
     const { id, key } = await createKey(app, cookie, { name: 'pg', expiresInDays: 5 });
     const listed = await app.request('GET', '/api/v1/me/api-keys', undefined, bearer(key));
@@ -294,7 +294,7 @@ describe('on PostgreSQL', () => {
   });
 
   it('answers an id holding a NUL byte with 400, on PostgreSQL too (its text type refuses NUL)', async () => {
-    const app = await testApp({ engine: 'postgres' });
+    const app = await testApp();
     const admin = await signedInUser(app, { role: 'admin' });
     for (const path of ['/api/v1/me/api-keys/%00', '/api/v1/admin/users/%00/avatar']) {
       const res = await app.request('DELETE', path, undefined, { cookie: admin.cookie });

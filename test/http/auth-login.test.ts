@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { accountsEngine, localUser, login, mailbox, signedInLocal } from '../support/accounts.js';
+import { localUser, login, mailbox, signedInLocal } from '../support/accounts.js';
 import { testApp } from '../support/test-app.js';
 
 const app = await testApp({
-  engine: accountsEngine,
   config: { server: { publicUrl: 'http://concierge.test', trustProxy: true } },
 });
 

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  accountsEngine,
-  localUser,
-  login,
-  mailbox,
-  signedInLocal,
-  strongPassword,
-} from '../support/accounts.js';
+import { localUser, login, mailbox, signedInLocal, strongPassword } from '../support/accounts.js';
 import { signedInUser } from '../support/signed-in.js';
 import { testApp, testOrigin } from '../support/test-app.js';
 
 const app = await testApp({
-  engine: accountsEngine,
   config: {
     support: { contact: 'the studio helpdesk' },
     providers: [
@@ -156,7 +148,6 @@ describe('sessions', () => {
 
   it('shows the address the reverse proxy appended and the browser, with server.trustProxy', async () => {
     const proxied = await testApp({
-      engine: accountsEngine,
       config: { server: { publicUrl: testOrigin, trustProxy: true } },
     });
     const { user, password } = await localUser(proxied);

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { accountStore } from '../../src/adapters/db/account-store.js';
-import {
-  accountsEngine,
-  linkIn,
-  login,
-  mailbox,
-  signedInLocal,
-  strongPassword,
-} from '../support/accounts.js';
+import { linkIn, login, mailbox, signedInLocal, strongPassword } from '../support/accounts.js';
 import { signedInUser } from '../support/signed-in.js';
 import { testApp } from '../support/test-app.js';
 
 const app = await testApp({
-  engine: accountsEngine,
   config: {
     support: { contact: 'the studio helpdesk' },
     providers: [

@@ -290,20 +290,19 @@ describe('starting single sign-ons from one address', () => {
   });
 });
 
-describe('on PostgreSQL', () => {
+describe('with automatic creation', () => {
   it('creates the user at the first sign-in and finds the same user at the next', async () => {
-    const pg = await testApp({
-      engine: 'postgres',
+    const autoApp = await testApp({
       config: {
         providers: [{ id: 'local', kind: 'local' }, googleProviderConfig(op, { autoCreate: true })],
       },
     });
-    const sub = account({ email: `pg-${unique()}@studio.example`, hd: 'studio.example' });
+    const sub = account({ email: `auto-${unique()}@studio.example`, hd: 'studio.example' });
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const { res, cookie } = await oidcSignIn(pg.app, sub);
+      const { res, cookie } = await oidcSignIn(autoApp.app, sub);
       expect(res.status).toBe(302);
-      const me = await pg.request('GET', '/api/v1/me', undefined, { cookie });
+      const me = await autoApp.request('GET', '/api/v1/me', undefined, { cookie });
       ids.push(me.json.id);
     }
     expect(ids[0]).toBeDefined();

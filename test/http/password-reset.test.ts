@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { accountsEngine, linkIn, localUser, login, mailbox, strongPassword } from '../support/accounts.js';
+import { linkIn, localUser, login, mailbox, strongPassword } from '../support/accounts.js';
 import { signedInUser } from '../support/signed-in.js';
 import { testApp } from '../support/test-app.js';
 
 const app = await testApp({
-  engine: accountsEngine,
   config: {
     server: { publicUrl: 'http://concierge.test', trustProxy: true },
     providers: [

@@ -203,8 +203,8 @@ describe('POST /api/v1/setup', () => {
 });
 
 describe('two setup links used at the same moment', () => {
-  it.each(['sqlite', 'postgres'] as const)('create exactly one administrator on %s', async (engine) => {
-    const app = await testApp({ engine });
+  it('create exactly one administrator', async () => {
+    const app = await testApp();
     const tokens = [await app.issueSetupToken(), await app.issueSetupToken()];
     const answers = await Promise.all(
       tokens.map((token, i) =>

@@ -84,7 +84,3 @@ export function linkIn(text: string, path: string): { url: string; token: string
   if (!match?.[1]) throw new Error(`no ${path} link in:\n${text}`);
   return { url: match[0], token: match[1] };
 }
-
-/** The engine the account HTTP suites run on: SQLite unless TEST_ACCOUNTS_ENGINE=postgres (CI runs both). */
-export const accountsEngine: 'sqlite' | 'postgres' =
-  process.env.TEST_ACCOUNTS_ENGINE === 'postgres' ? 'postgres' : 'sqlite';

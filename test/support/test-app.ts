@@ -12,13 +12,19 @@ import { freshDatabase } from './databases.js';
 
 export const testOrigin = 'http://concierge.test';
 
-/** A whole Concierge (real adapters, a fresh database) for `app.request()` tests. */
+/**
+ * The engine `testApp()` uses when not told: `TEST_ACCOUNTS_ENGINE=postgres` for PostgreSQL, SQLite otherwise.
+ * The `http-postgres` project of vitest.config.ts sets it, so every HTTP suite runs on both engines.
+ */
+export const defaultEngine: Dialect = process.env.TEST_ACCOUNTS_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+
+/** A whole Concierge (real adapters, a fresh database of `engine`, else `defaultEngine`) for `app.request()` tests. */
 export async function testApp(
   options: { engine?: Dialect; config?: Record<string, unknown>; clock?: Clock } = {},
 ) {
   const dataDir = mkdtempSync(join(tmpdir(), 'concierge-app-'));
   cleanup(() => rmSync(dataDir, { recursive: true, force: true }));
-  const db = await freshDatabase(options.engine ?? 'sqlite');
+  const db = await freshDatabase(options.engine ?? defaultEngine);
   const config: Config = parseConfig({
     dataDir,
     server: { publicUrl: testOrigin },
