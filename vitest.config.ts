@@ -30,7 +30,8 @@ export default defineConfig({
       },
       {
         // The HTTP suites again with testApp() on PostgreSQL (test/support/test-app.ts), so bad input and
-        // concurrency are proven on both engines.
+        // concurrency are proven on both engines. Cost on the 2-core CI machine (2026-11-29): 145 s of the
+        // 365 s of test-file time; npm test as a whole took 8 min 29 s (about 5 min without this project).
         test: {
           name: 'http-postgres',
           include: ['test/http/**/*.test.ts'],
