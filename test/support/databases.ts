@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { type Db, type Dialect, openDatabase } from '../../src/adapters/db/database.js';
 import { migrateToLatest } from '../../src/adapters/db/migrate.js';
 import { cleanup } from './cleanup.js';
-import { postgresAdminUrl } from './global-setup.js';
+import { adminQuery, postgresAdminUrl } from './global-setup.js';
 
 /** Both engines; store suites run `describe.each(engines)`. */
 export const engines: readonly Dialect[] = ['sqlite', 'postgres'];
@@ -19,9 +18,12 @@ export async function freshDatabase(
   engine: Dialect,
   options: { migrate?: boolean } = {},
 ): Promise<Db & { url: string }> {
-  const url = engine === 'sqlite' ? sqliteUrl() : await postgresDatabase();
+  const migrate = options.migrate !== false;
+  const fromTemplate = engine === 'postgres' && migrate && process.env.TEST_POSTGRES_TEMPLATE !== undefined;
+  const url = engine === 'sqlite' ? sqliteUrl() : await postgresDatabase(fromTemplate);
   const db = await openDatabase(url, { poolSize: 5 });
-  if (options.migrate !== false) await migrateToLatest(db);
+  // A copy of the run's migrated template has nothing left to run.
+  if (migrate && !fromTemplate) await migrateToLatest(db);
   cleanup(() => db.close());
   return Object.assign(db, { url });
 }
@@ -32,21 +34,13 @@ function sqliteUrl(): string {
   return `file:${join(dir, 'concierge.db')}`;
 }
 
-async function postgresDatabase(): Promise<string> {
+/** A throwaway database: a copy of the run's migrated template (global-setup.ts), or empty. */
+async function postgresDatabase(fromTemplate: boolean): Promise<string> {
   const name = `concierge_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  await adminQuery(`create database ${name}`);
+  const template = fromTemplate ? process.env.TEST_POSTGRES_TEMPLATE : undefined;
+  await adminQuery(template ? `create database ${name} template ${template}` : `create database ${name}`);
   cleanup(() => adminQuery(`drop database if exists ${name} with (force)`));
   const url = new URL(postgresAdminUrl);
   url.pathname = `/${name}`;
   return url.toString();
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: postgresAdminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
