@@ -1,3 +1,4 @@
+import { generateToken, hashToken } from '../shared/tokens.js';
 import type { OneTimeToken, OneTimeTokenStore } from './first-admin.js';
 import type { Preferences, Role, User } from './user.js';
 
@@ -59,3 +60,23 @@ export const TOKEN_PURPOSE = {
   emailVerify: 'email-verify',
   emailUndo: 'email-undo',
 } as const;
+
+/**
+ * Issues the token of an emailed link (single use, valid `validMs`): stores only its SHA-256, after
+ * using up the user's open tokens of the same purpose when `replaces` (a new link replaces the old).
+ * Returns the token for the link and when it expires.
+ */
+export async function issueLinkToken(
+  tokens: Pick<AccountTokenStore, 'insert' | 'revokeAll'>,
+  link: { purpose: string; userId: string; data: string | null; validMs: number; replaces: boolean },
+  now: Date,
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = generateToken();
+  const expiresAt = new Date(now.getTime() + link.validMs);
+  if (link.replaces) await tokens.revokeAll(link.userId, link.purpose, now);
+  await tokens.insert(
+    { tokenHash: hashToken(token), purpose: link.purpose, userId: link.userId, data: link.data, expiresAt },
+    now,
+  );
+  return { token, expiresAt };
+}

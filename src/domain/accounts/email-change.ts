@@ -3,9 +3,9 @@ import type { Outbox } from '../mail/email.js';
 import { formatExactWithZone } from '../notifications/date-format.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
-import { generateToken, hashToken } from '../shared/tokens.js';
+import { hashToken } from '../shared/tokens.js';
 import type { Transact } from '../shared/transaction.js';
-import { type AccountStore, type AccountTokenStore, TOKEN_PURPOSE } from './account-ports.js';
+import { type AccountStore, type AccountTokenStore, issueLinkToken, TOKEN_PURPOSE } from './account-ports.js';
 import type { User } from './user.js';
 
 export const EMAIL_UNDO_VALID_MS = 7 * 24 * 60 * 60 * 1000;
@@ -37,15 +37,14 @@ export async function verifyEmailChange(deps: EmailChangeDeps, token: string): P
     const { email } = JSON.parse(found.data) as { email: string };
     const oldEmail = user.email;
     const updated = await accounts.update(user.id, { email }, now);
-    const undo = generateToken();
-    const undoExpiresAt = new Date(now.getTime() + EMAIL_UNDO_VALID_MS);
-    await accountTokens.insert(
+    const { token: undo, expiresAt: undoExpiresAt } = await issueLinkToken(
+      accountTokens,
       {
-        tokenHash: hashToken(undo),
         purpose: TOKEN_PURPOSE.emailUndo,
         userId: user.id,
         data: JSON.stringify({ email: oldEmail }),
-        expiresAt: undoExpiresAt,
+        validMs: EMAIL_UNDO_VALID_MS,
+        replaces: false,
       },
       now,
     );

@@ -4,9 +4,8 @@ import type { Outbox } from '../mail/email.js';
 import { formatExactWithZone } from '../notifications/date-format.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, type FieldIssue } from '../shared/errors.js';
-import { generateToken, hashToken } from '../shared/tokens.js';
 import type { Transact } from '../shared/transaction.js';
-import { type AccountStore, type AccountTokenStore, TOKEN_PURPOSE } from './account-ports.js';
+import { type AccountStore, type AccountTokenStore, issueLinkToken, TOKEN_PURPOSE } from './account-ports.js';
 import { mergePreferences } from './preferences.js';
 import { assertNoIssues, cleanName, emailProblem, nameProblem } from './profile-rules.js';
 import { identityKey, type User } from './user.js';
@@ -107,16 +106,14 @@ export async function updateProfile(
       now,
     );
     if (emailChanges) {
-      const token = generateToken();
-      const verifyExpiresAt = new Date(now.getTime() + EMAIL_VERIFY_VALID_MS);
-      await accountTokens.revokeAll(user.id, TOKEN_PURPOSE.emailVerify, now);
-      await accountTokens.insert(
+      const { token, expiresAt: verifyExpiresAt } = await issueLinkToken(
+        accountTokens,
         {
-          tokenHash: hashToken(token),
           purpose: TOKEN_PURPOSE.emailVerify,
           userId: user.id,
           data: JSON.stringify({ email: newEmail }),
-          expiresAt: verifyExpiresAt,
+          validMs: EMAIL_VERIFY_VALID_MS,
+          replaces: true,
         },
         now,
       );

@@ -1,10 +1,15 @@
-import { type AccountStore, type AccountTokenStore, TOKEN_PURPOSE } from '../accounts/account-ports.js';
+import {
+  type AccountStore,
+  type AccountTokenStore,
+  issueLinkToken,
+  TOKEN_PURPOSE,
+} from '../accounts/account-ports.js';
 import { identityKey, type User } from '../accounts/user.js';
 import type { Outbox } from '../mail/email.js';
 import { formatExactWithZone } from '../notifications/date-format.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
-import { generateToken, hashToken } from '../shared/tokens.js';
+import { hashToken } from '../shared/tokens.js';
 import type { Transact } from '../shared/transaction.js';
 import { assertConfirmed } from './change-password.js';
 import type { CredentialCapabilities } from './credential-policy.js';
@@ -108,23 +113,15 @@ export async function writePasswordLink(
   kind: 'reset' | 'invitation',
   invitedBy: string | null,
 ): Promise<void> {
-  const token = generateToken();
   const now = deps.clock();
   const validMs = kind === 'reset' ? RESET_VALID_MS : INVITATION_VALID_MS;
-  const url = `${deps.publicUrl}/reset-password?token=${token}`;
-  const expiresAt = new Date(now.getTime() + validMs);
-  const validUntil = formatExactWithZone(expiresAt, user.preferences);
-  await stores.accountTokens.revokeAll(user.id, TOKEN_PURPOSE.passwordReset, now);
-  await stores.accountTokens.insert(
-    {
-      tokenHash: hashToken(token),
-      purpose: TOKEN_PURPOSE.passwordReset,
-      userId: user.id,
-      data: null,
-      expiresAt,
-    },
+  const { token, expiresAt } = await issueLinkToken(
+    stores.accountTokens,
+    { purpose: TOKEN_PURPOSE.passwordReset, userId: user.id, data: null, validMs, replaces: true },
     now,
   );
+  const url = `${deps.publicUrl}/reset-password?token=${token}`;
+  const validUntil = formatExactWithZone(expiresAt, user.preferences);
   await stores.outbox.enqueue(
     kind === 'reset'
       ? {
