@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Db } from './adapters/db/database.js';
 import { notificationInboxStore } from './adapters/db/notification-inbox-store.js';
 import { recipientDirectory } from './adapters/db/notification-ingest-store.js';
@@ -10,6 +11,13 @@ import type { Config } from './config/schema.js';
 import { createCatalog } from './domain/notifications/catalog.js';
 import { listInbox, markRead } from './domain/notifications/inbox.js';
 import { type IngestDeps, ingestEvents } from './domain/notifications/ingest.js';
+import type { IncomingEvent } from './domain/notifications/ingest-ports.js';
+import {
+  apiKeyCreatedEvent,
+  credentialsChangedEvent,
+  newSignInEvent,
+  type SecurityNotices,
+} from './domain/notifications/security-notices.js';
 import { getSettings, type SettingsDeps, updateSettings } from './domain/notifications/settings.js';
 import {
   describeUnsubscribe,
@@ -85,5 +93,32 @@ export function composeNotifications(p: {
     describeUnsubscribe: (token) => describeUnsubscribe(unsubscribeDeps, token),
     unsubscribe: (token) => unsubscribe(unsubscribeDeps, token),
     profile: (userId) => p.stores.users.findById(userId),
+  };
+}
+
+/**
+ * Concierge's own security notices, through the notification types like the host platform's events.
+ * Raised after the change they report: a catalog without the type raises nothing, and a failure is
+ * logged, since the change itself succeeded (and its account email, where there is one, is in the outbox).
+ */
+export function securityNotices(
+  notifications: Pick<NotificationsService, 'catalog' | 'ingest'>,
+  p: { logger: Logger; publicUrl: string },
+): SecurityNotices {
+  const raise = async (event: IncomingEvent) => {
+    if (!notifications.catalog.get(event.type)) return;
+    try {
+      await notifications.ingest([event], () => '');
+    } catch (err) {
+      p.logger.error({ err, type: event.type }, 'could not raise a security notice');
+    }
+  };
+  const accountUrl = `${p.publicUrl}/account`;
+  return {
+    newSignIn: (userId, at, meta) => raise(newSignInEvent(userId, at, meta, accountUrl)),
+    credentialsChanged: (userId, at, change) =>
+      raise(credentialsChangedEvent(userId, at, change, accountUrl)),
+    apiKeyCreated: (userId, at, name) =>
+      raise(apiKeyCreatedEvent(userId, at, name, `${accountUrl}/api-keys`)),
   };
 }

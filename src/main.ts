@@ -21,7 +21,7 @@ import { argon2Hasher } from './adapters/passwords/argon2-hasher.js';
 import { composeAccounts, passwordPolicyFrom } from './compose-accounts.js';
 import { composeDigests } from './compose-digests.js';
 import { composeIdentity, providerProblem } from './compose-identity.js';
-import { composeNotifications } from './compose-notifications.js';
+import { composeNotifications, securityNotices } from './compose-notifications.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from './domain/accounts/api-keys.js';
@@ -37,13 +37,6 @@ import {
 import type { DeviceDeps } from './domain/auth/known-devices.js';
 import { validateSessionToken } from './domain/auth/sessions.js';
 import type { MailTransport } from './domain/mail/deliver-outbox.js';
-import type { IncomingEvent } from './domain/notifications/ingest-ports.js';
-import {
-  apiKeyCreatedEvent,
-  credentialsChangedEvent,
-  newSignInEvent,
-  type SecurityNotices,
-} from './domain/notifications/security-notices.js';
 import { type Clock, systemClock } from './domain/shared/clock.js';
 import { createApp } from './http/app.js';
 import type { AuthContext } from './http/app-env.js';
@@ -120,26 +113,8 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
   };
 
   const notifications = composeNotifications({ config, db, stores, transact, render, clock, publicUrl });
-  // Concierge's own security notices go through the notification types like the host platform's events.
-  // Raised after the change they report; a catalog without the type raises nothing, and a failure is
-  // logged: the change itself succeeded (and its account email, where there is one, is in the outbox).
-  const raise = async (event: IncomingEvent) => {
-    if (!notifications.catalog.get(event.type)) return;
-    try {
-      await notifications.ingest([event], () => '');
-    } catch (err) {
-      logger.error({ err, type: event.type }, 'could not raise a security notice');
-    }
-  };
-  const accountUrl = `${publicUrl}/account`;
-  const securityNotices: SecurityNotices = {
-    newSignIn: (userId, at, meta) => raise(newSignInEvent(userId, at, meta, accountUrl)),
-    credentialsChanged: (userId, at, change) =>
-      raise(credentialsChangedEvent(userId, at, change, accountUrl)),
-    apiKeyCreated: (userId, at, name) =>
-      raise(apiKeyCreatedEvent(userId, at, name, `${accountUrl}/api-keys`)),
-  };
-  const devices: DeviceDeps = { devices: stores.knownDevices, notices: securityNotices, clock };
+  const notices = securityNotices(notifications, { logger, publicUrl });
+  const devices: DeviceDeps = { devices: stores.knownDevices, notices, clock };
 
   // Sign-in providers from configuration; a misconfigured one throws here and stops the boot.
   const identity = composeIdentity({ config, stores, transact, clock, logger, publicUrl, devices });
@@ -251,7 +226,7 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
       list: (userId) => listApiKeys(apiKeyDeps, userId),
       async create(userId, input, meta) {
         const created = await createApiKey({ clock, publicUrl, transact }, userId, input, meta);
-        await securityNotices.apiKeyCreated(userId, clock(), input.name);
+        await notices.apiKeyCreated(userId, clock(), input.name);
         return created;
       },
       revoke: (userId, id) => revokeApiKey(apiKeyDeps, userId, id),
