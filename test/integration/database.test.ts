@@ -1,3 +1,7 @@
+import { statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/adapters/db/database.js';
@@ -34,5 +38,38 @@ describe('opening the database', () => {
     const db = await freshDatabase('sqlite');
     const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db.kysely);
     expect(mode.rows[0]?.journal_mode).toBe('wal');
+  });
+
+  // Without the worker, these few hundred pages stay in the WAL (a commit checkpoints from 10,000 on):
+  // the database file keeps its size. With it, they reach the file within moments, outside any commit.
+  it.each([
+    { background: true, outcome: 'on, written data reaches the database file at once' },
+    { background: false, outcome: 'off, it stays in the WAL' },
+  ])('background checkpoints $outcome', async ({ background }) => {
+    const dir = await mkdtemp(join(tmpdir(), 'concierge-wal-'));
+    const path = join(dir, 'wal.db');
+    const db = await openDatabase(`file:${path}`, { backgroundCheckpoints: background });
+    try {
+      await sql`create table filler (n integer primary key, text text not null)`.execute(db.kysely);
+      const before = statSync(path).size;
+      await db.kysely.transaction().execute(async (trx) => {
+        for (let i = 0; i < 100; i++) {
+          await sql`insert into filler (n, text) values (${i}, ${'x'.repeat(20_000)})`.execute(trx);
+        }
+      });
+      const grown = async () => {
+        for (let waited = 0; waited < 3000; waited += 50) {
+          if (statSync(path).size > before + 1_000_000) return true;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        return false;
+      };
+      expect(await grown()).toBe(background);
+      const rows = await sql<{ n: number }>`select count(*) as n from filler`.execute(db.kysely);
+      expect(Number(rows.rows[0]?.n)).toBe(100);
+    } finally {
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,6 +5,7 @@ import Database from 'libsql';
 import pg from 'pg';
 import type { Tables } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
 import { watchWrites } from './write-watch.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -19,13 +20,25 @@ export interface Db {
   close(): Promise<void>;
 }
 
+export interface OpenOptions {
+  /** PostgreSQL connections (default 10). */
+  readonly poolSize?: number;
+  /** SQLite: checkpoint the WAL from a worker thread, not inside commits (the service does). */
+  readonly backgroundCheckpoints?: boolean;
+}
+
 /** Opens the database named by `url` (`file:<path>` or `postgres://…`) and checks that it answers. */
-export async function openDatabase(url: string, options: { poolSize?: number } = {}): Promise<Db> {
-  if (url.startsWith('file:')) return openSqlite(url.slice('file:'.length));
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Db> {
+  if (url.startsWith('file:')) return openSqlite(url.slice('file:'.length), options);
   return openPostgres(url, options.poolSize ?? 10);
 }
 
-function openSqlite(path: string): Db {
+// Pages of WAL after which a commit checkpoints (see below); with the background checkpointer only a
+// safety net, should the worker fall behind or die.
+const AUTOCHECKPOINT_PAGES = 10_000;
+const SAFETY_NET_PAGES = 50_000;
+
+function openSqlite(path: string, options: OpenOptions): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new Database(path);
   database.pragma('journal_mode = WAL');
@@ -38,15 +51,25 @@ function openSqlite(path: string): Db {
   // (~40 MB of WAL) instead of 1,000 copies a page that many batches touch once per checkpoint, and
   // fsyncs a tenth as often; the WAL file is truncated back to 64 MB after a checkpoint.
   database.pragma('cache_size = -65536');
-  database.pragma('wal_autocheckpoint = 10000');
   database.pragma('journal_size_limit = 67108864');
+  const background = options.backgroundCheckpoints === true && path !== ':memory:';
+  database.pragma(`wal_autocheckpoint = ${background ? SAFETY_NET_PAGES : AUTOCHECKPOINT_PAGES}`);
+  const checkpointer = background
+    ? startWalCheckpointer(path, {
+        onFailure: () => database.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`),
+      })
+    : null;
   // libsql's statements are native objects the GC frees late; caching them halves memory (see notes).
   const cached = withStatementCache(database, 500);
   const writes = writeCounter();
   const kysely = new Kysely<Tables>({
     dialect: watchWrites(new SqliteDialect({ database: cached }), writes.bump),
   });
-  return { kysely, dialect: 'sqlite', label: `libsql ${path}`, writes, close: () => kysely.destroy() };
+  const close = async () => {
+    await checkpointer?.stop();
+    await kysely.destroy();
+  };
+  return { kysely, dialect: 'sqlite', label: `libsql ${path}`, writes, close };
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Db> {
