@@ -28,7 +28,7 @@ const PROJECTS = ['Atlas', 'Zephyr', 'Borealis', null];
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 const dir = mkdtempSync(join(tmpdir(), 'concierge-bench-digest-'));
 try {
-  const db = await openDatabase(`file:${join(dir, 'concierge.db')}`);
+  const db = await openDatabase(`file:${join(dir, 'concierge.db')}`, { backgroundCheckpoints: true });
   await migrateToLatest(db);
 
   let t = performance.now();

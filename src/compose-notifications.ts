@@ -3,10 +3,8 @@ import type { Db } from './adapters/db/database.js';
 import { notificationInboxStore } from './adapters/db/notification-inbox-store.js';
 import { recipientDirectory } from './adapters/db/notification-ingest-store.js';
 import { notificationSettingsStore } from './adapters/db/notification-settings-store.js';
-import type { RenderEmail } from './adapters/db/outbox-store.js';
 import { unsubscribeSigner } from './adapters/db/server-secret-store.js';
 import type { Stores } from './adapters/db/stores.js';
-import { notificationMailer } from './adapters/mail/notification-mailer.js';
 import type { Config } from './config/schema.js';
 import { createCatalog } from './domain/notifications/catalog.js';
 import { listInbox, markRead } from './domain/notifications/inbox.js';
@@ -40,7 +38,6 @@ export function composeNotifications(p: {
   db: Db;
   stores: Stores;
   transact: Transact<Stores>;
-  render: RenderEmail;
   clock: Clock;
   publicUrl: string;
 }): NotificationsService & { ingestDeps: IngestDeps; signer: () => Promise<Signer> } {
@@ -53,7 +50,6 @@ export function composeNotifications(p: {
   const ingestDeps: IngestDeps = {
     catalog,
     directory: recipientDirectory(db.kysely),
-    mailer: notificationMailer(p.render),
     transact,
     signer,
     clock,

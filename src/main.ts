@@ -15,6 +15,7 @@ import { serializedTransactor, storesFor, transactor } from './adapters/db/store
 import { purgeThrottle } from './adapters/db/throttle-store.js';
 import { createLogger } from './adapters/logging/logger.js';
 import { fileTransport } from './adapters/mail/file-transport.js';
+import { notificationFiller } from './adapters/mail/notification-mailer.js';
 import { smtpTransport } from './adapters/mail/smtp-transport.js';
 import { createMetrics } from './adapters/metrics/metrics.js';
 import { argon2Hasher } from './adapters/passwords/argon2-hasher.js';
@@ -58,7 +59,8 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
   const logger = options.logger ?? createLogger(config.logging.level);
   const clock = options.clock ?? systemClock;
   const publicUrl = config.server.publicUrl.replace(/\/$/, '');
-  const render = createRenderer(publicUrl);
+  // Notification emails are filled into their pre-rendered template shape (notification-mailer.ts).
+  const render = notificationFiller(createRenderer(publicUrl));
   const transact = transactor(db, render, clock);
   const stores = storesFor(db.kysely, render, clock);
   const hasher = argon2Hasher();
@@ -84,7 +86,7 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
       ? smtpTransport({ ...config.mail.smtp, from: config.mail.from, messageIdDomain })
       : fileTransport({ dir: join(config.dataDir, 'mail'), from: config.mail.from, messageIdDomain }));
   const outbox = outboxJob({
-    queue: outboxQueue(db, `${process.pid}-${randomUUID()}`),
+    queue: outboxQueue(db, `${process.pid}-${randomUUID()}`, { render }),
     transport,
     clock,
     logger,
@@ -112,7 +114,7 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
     transact,
   };
 
-  const notifications = composeNotifications({ config, db, stores, transact, render, clock, publicUrl });
+  const notifications = composeNotifications({ config, db, stores, transact, clock, publicUrl });
   const notices = securityNotices(notifications, { logger, publicUrl });
   const devices: DeviceDeps = { devices: stores.knownDevices, notices, clock };
 
@@ -302,7 +304,10 @@ export function loadConfigOrExit(): Config {
 /** Opens the database and applies migrations, or exits 1 with a message saying what failed. */
 export async function openMigratedOrExit(config: Config, logger: Logger): Promise<Db> {
   try {
-    const db = await openDatabase(config.database.url, { poolSize: config.database.poolSize });
+    const db = await openDatabase(config.database.url, {
+      poolSize: config.database.poolSize,
+      backgroundCheckpoints: true,
+    });
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied, database: db.label }, 'migrations applied');
     return db;

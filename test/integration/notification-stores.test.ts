@@ -135,9 +135,19 @@ describe.each(engines)('notification stores on %s', (engine) => {
         {
           to: 'ada@studio.example',
           template: 'notification',
-          subject: 's',
-          html: '<p>h</p>',
-          text: 't',
+          data: {
+            typeLabel: 'Mentioned',
+            title: 'Shot 010',
+            preview: 'Shot 010',
+            body: null,
+            url: null,
+            actor: null,
+            project: null,
+            when: 'just now',
+            why: 'Because.',
+            settingsUrl: 'https://concierge.example/account/notifications',
+            unsubscribeUrl: null,
+          },
           headers: { 'List-Id': '<x>' },
         },
       ]);
@@ -159,7 +169,9 @@ describe.each(engines)('notification stores on %s', (engine) => {
       attempts: 0,
       template: 'notification',
       headers: '{"List-Id":"<x>"}',
+      html: '',
     });
+    expect(JSON.parse(outbox.data ?? 'null')).toMatchObject({ title: 'Shot 010', when: 'just now' });
   });
 
   it('pages and marks one user’s inbox only', async () => {

@@ -1,10 +1,13 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRenderer } from '../../emails/render.js';
 import { type Db, type Dialect, openDatabase } from '../../src/adapters/db/database.js';
+import { ingestWriter } from '../../src/adapters/db/notification-ingest-store.js';
 import { outboxDepth, outboxQueue, outboxWriter } from '../../src/adapters/db/outbox-store.js';
 import { transactor } from '../../src/adapters/db/stores.js';
+import { notificationFiller } from '../../src/adapters/mail/notification-mailer.js';
 import { deliverOutbox } from '../../src/domain/mail/deliver-outbox.js';
-import type { RenderedEmail } from '../../src/domain/mail/email.js';
+import type { OutgoingEmail, RenderedEmail } from '../../src/domain/mail/email.js';
+import type { NotificationEmailData } from '../../src/domain/notifications/notification-email.js';
 import { engines, freshDatabase } from '../support/databases.js';
 import { aUser } from '../support/users.js';
 
@@ -22,6 +25,19 @@ const T0 = Date.UTC(2026, 0, 15, 9, 0, 0);
 const at = (ms: number) => new Date(T0 + ms);
 const _suffix = () => Math.random().toString(36).slice(2, 10);
 const lightRender = async (): Promise<RenderedEmail> => ({ subject: 's', html: '<p>h</p>', text: 'h' });
+const notificationData: NotificationEmailData = {
+  typeLabel: 'Mentioned',
+  title: 'Shot 010',
+  preview: 'Shot 010',
+  body: null,
+  url: null,
+  actor: null,
+  project: null,
+  when: 'just now',
+  why: 'Because you were mentioned.',
+  settingsUrl: 'http://concierge.test/account/notifications',
+  unsubscribeUrl: null,
+};
 
 describe.each(engines)('the outbox on %s', (engine) => {
   const { db, replica } = databases.get(engine)!;
@@ -51,7 +67,7 @@ describe.each(engines)('the outbox on %s', (engine) => {
         headers: { 'List-Unsubscribe': '<http://concierge.test/unsubscribe?token=x>' },
       }),
     );
-    const [email] = await outboxQueue(db, 'owner').claim(10, at(0));
+    const [email] = await outboxQueue(db, 'owner', { render: lightRender }).claim(10, at(0));
     expect(email).toMatchObject({
       to: 'ada@studio.example',
       subject: 'Concierge test message',
@@ -60,6 +76,59 @@ describe.each(engines)('the outbox on %s', (engine) => {
     expect(email?.html).toContain('Hello from the store suite');
     expect(email?.text).toContain('Hello from the store suite');
     expect(email?.headers).toEqual({ 'List-Unsubscribe': '<http://concierge.test/unsubscribe?token=x>' });
+  });
+
+  it('fills in a notification email stored as its fields when it is claimed', async () => {
+    const render = notificationFiller(createRenderer('http://concierge.test'));
+    await db.kysely.transaction().execute((trx) =>
+      ingestWriter(trx, () => at(0)).insertEmails([
+        {
+          template: 'notification',
+          to: 'ada@studio.example',
+          data: { ...notificationData, title: 'Shot 010 <comp> is ready' },
+          headers: { 'List-Id': '<mention.notifications.concierge.test>' },
+        },
+      ]),
+    );
+    const stored = await db.kysely.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
+    expect(stored).toMatchObject({ subject: '', html: '', text: '', template: 'notification' });
+    const [email] = await outboxQueue(db, 'owner', { render }).claim(10, at(0));
+    expect(email).toMatchObject({
+      to: 'ada@studio.example',
+      subject: 'Mentioned: Shot 010 <comp> is ready',
+      headers: { 'List-Id': '<mention.notifications.concierge.test>' },
+    });
+    expect(email?.html).toContain('Shot 010 &lt;comp&gt; is ready');
+    expect(email?.text).toContain('Shot 010 <comp> is ready');
+  });
+
+  it('marks dead an email whose fields cannot be filled in, and hands out the others', async () => {
+    const [good] = await enqueue(1);
+    await db.kysely
+      .transaction()
+      .execute((trx) =>
+        ingestWriter(trx, () => at(0)).insertEmails([
+          { template: 'notification', to: 'grace@studio.example', data: notificationData },
+        ]),
+      );
+    const failing = async (email: OutgoingEmail): Promise<RenderedEmail> => {
+      if (email.template === 'notification') throw new Error('the template is broken');
+      return lightRender();
+    };
+    const claimed = await outboxQueue(db, 'owner', { render: failing }).claim(10, at(0));
+    expect(claimed.map((e) => e.id)).toEqual([good]);
+    const dead = await db.kysely
+      .selectFrom('outbox')
+      .selectAll()
+      .where('to_address', '=', 'grace@studio.example')
+      .executeTakeFirstOrThrow();
+    expect(dead).toMatchObject({
+      status: 'dead',
+      attempts: 1,
+      lease_owner: null,
+      last_error: 'could not fill in the notification email: the template is broken',
+    });
+    expect(await outboxDepth(db)).toBe(1); // the good one, claimed and not yet sent
   });
 
   it('leaves nothing behind when the enqueuing transaction rolls back', async () => {
@@ -87,8 +156,8 @@ describe.each(engines)('the outbox on %s', (engine) => {
         }
       }
     };
-    const a = outboxQueue(db, 'replica-a');
-    const b = outboxQueue(replica, 'replica-b');
+    const a = outboxQueue(db, 'replica-a', { render: lightRender });
+    const b = outboxQueue(replica, 'replica-b', { render: lightRender });
     // Three workers per replica so claims really interleave.
     await Promise.all([
       drain(a, claimed[0]!),
@@ -108,8 +177,8 @@ describe.each(engines)('the outbox on %s', (engine) => {
   it('lets another replica take a row whose lease expired, and the old owner can no longer settle it', async () => {
     const [id] = await enqueue(1);
     const leaseMs = 60_000;
-    const crashed = outboxQueue(db, 'crashed', leaseMs);
-    const rescuer = outboxQueue(replica, 'rescuer', leaseMs);
+    const crashed = outboxQueue(db, 'crashed', { render: lightRender, leaseMs });
+    const rescuer = outboxQueue(replica, 'rescuer', { render: lightRender, leaseMs });
     expect((await crashed.claim(10, at(0))).map((e) => e.id)).toEqual([id]);
     expect(await rescuer.claim(10, at(leaseMs))).toEqual([]);
     expect((await rescuer.claim(10, at(leaseMs + 1))).map((e) => e.id)).toEqual([id]);
@@ -131,7 +200,7 @@ describe.each(engines)('the outbox on %s', (engine) => {
 
   it('retries a failed email after its backoff and marks it dead after the last attempt', async () => {
     const [id] = await enqueue(1);
-    const queue = outboxQueue(db, 'worker');
+    const queue = outboxQueue(db, 'worker', { render: lightRender });
     let now = at(0);
     const deps = {
       queue,

@@ -10,6 +10,7 @@ import { inboxIndex } from './migrations/0007-inbox-index.js';
 import { directoryRemovals } from './migrations/0008-directory-removals.js';
 import { jobLeases } from './migrations/0009-job-leases.js';
 import { knownDevices } from './migrations/0010-known-devices.js';
+import { outboxFields } from './migrations/0011-outbox-fields.js';
 
 // Every migration, in order. Names never change once released; add a new file for each change.
 function allMigrations(db: Db): Record<string, Migration> {
@@ -24,6 +25,7 @@ function allMigrations(db: Db): Record<string, Migration> {
     '0008-directory-removals': directoryRemovals(db.dialect),
     '0009-job-leases': jobLeases(db.dialect),
     '0010-known-devices': knownDevices(db.dialect),
+    '0011-outbox-fields': outboxFields(),
   };
 }
 

@@ -38,67 +38,70 @@ const OUTBOX_COLUMNS = [
   'text',
   'headers',
   'template',
+  'data',
   'status',
   'next_attempt_at',
   'created_at',
 ];
 
-/** Finds posted recipients with their settings: three queries per chunk of names, whatever the batch. */
+/**
+ * Finds posted recipients with their settings. Keys are looked up as ids first, and only those no id
+ * matched as usernames (an id wins over a username, as in the ingest's lookup): a host names recipients
+ * one way or the other, and two plain IN lists cost SQLite a third of one `id IN … OR username_key IN …`.
+ */
 export function recipientDirectory(db: Executor): RecipientDirectory {
+  const users = (where: 'users.id' | 'users.username_key', values: readonly string[]) =>
+    db
+      .selectFrom('users')
+      .leftJoin('notification_user_settings as s', 's.user_id', 'users.id')
+      .select([
+        'users.id',
+        'users.username',
+        'users.email',
+        'users.first_name',
+        'users.last_name',
+        'users.disabled',
+        'users.fuzzy_dates',
+        'users.time_zone',
+        'users.locale',
+        's.notify_own_actions',
+      ])
+      .where(where, 'in', values)
+      .execute();
+  type UserRow = Awaited<ReturnType<typeof users>>[number];
   return {
     async find(keys) {
-      const found: Recipient[] = [];
-      for (const part of chunks(keys, 500)) {
-        const users = await db
-          .selectFrom('users')
-          .leftJoin('notification_user_settings as s', 's.user_id', 'users.id')
-          .select([
-            'users.id',
-            'users.username',
-            'users.email',
-            'users.first_name',
-            'users.last_name',
-            'users.disabled',
-            'users.fuzzy_dates',
-            'users.time_zone',
-            'users.locale',
-            's.notify_own_actions',
-          ])
-          .where((eb) =>
-            eb.or([eb('users.id', 'in', part), eb('users.username_key', 'in', part.map(identityKey))]),
-          )
-          .execute();
-        if (users.length === 0) continue;
-        const overrides = await db
+      const rows = new Map<string, UserRow>();
+      for (const part of chunks(keys, 500)) for (const u of await users('users.id', part)) rows.set(u.id, u);
+      const names = [...new Set(keys.filter((k) => !rows.has(k)).map(identityKey))];
+      for (const part of chunks(names, 500))
+        for (const u of await users('users.username_key', part)) rows.set(u.id, u);
+      const overrides = new Map<string, Map<string, ChannelOverride>>();
+      for (const part of chunks([...rows.keys()], 500)) {
+        const found = await db
           .selectFrom('notification_preferences')
           .select(['user_id', 'type', 'inbox', 'email', 'digest'])
-          .where(
-            'user_id',
-            'in',
-            users.map((u) => u.id),
-          )
+          .where('user_id', 'in', part)
           .execute();
-        const byUser = new Map<string, Map<string, ChannelOverride>>();
-        for (const o of overrides) {
-          const m = byUser.get(o.user_id) ?? new Map<string, ChannelOverride>();
+        for (const o of found) {
+          const m = overrides.get(o.user_id) ?? new Map<string, ChannelOverride>();
           m.set(o.type, toOverride(o));
-          byUser.set(o.user_id, m);
-        }
-        for (const u of users) {
-          const name = `${u.first_name} ${u.last_name}`.trim();
-          found.push({
-            id: u.id,
-            username: u.username,
-            email: u.email,
-            displayName: name || u.username,
-            disabled: Number(u.disabled) === 1,
-            preferences: { fuzzyDates: Number(u.fuzzy_dates) === 1, timeZone: u.time_zone, locale: u.locale },
-            notifyOwnActions: Number(u.notify_own_actions ?? 0) === 1,
-            overrides: byUser.get(u.id) ?? new Map(),
-          });
+          overrides.set(o.user_id, m);
         }
       }
-      return found;
+      return [...rows.values()].map((u): Recipient => {
+        const name = `${u.first_name} ${u.last_name}`.trim();
+        return {
+          id: u.id,
+          username: u.username,
+          email: u.email,
+          displayName: name || u.username,
+          disabled: Number(u.disabled) === 1,
+          preferences: { fuzzyDates: Number(u.fuzzy_dates) === 1, timeZone: u.time_zone, locale: u.locale },
+          notifyOwnActions: Number(u.notify_own_actions ?? 0) === 1,
+          overrides: overrides.get(u.id) ?? new Map(),
+        };
+      });
     },
     async workspaceDefaults() {
       const rows = await db
@@ -167,14 +170,16 @@ export function ingestWriter(db: Executor, clock: () => Date): IngestWriter {
     },
     async insertEmails(emails) {
       const now = clock().getTime();
+      // Subject, HTML and text are filled in from `data` when the email is sent (outbox-store.ts).
       const values = emails.map((e) => [
         orderedId(now),
         e.to,
-        e.subject,
-        e.html,
-        e.text,
-        JSON.stringify(e.headers),
+        '',
+        '',
+        '',
+        JSON.stringify(e.headers ?? {}),
         e.template,
+        JSON.stringify(e.data),
         'pending',
         now,
         now,

@@ -23,6 +23,7 @@ export function outboxWriter(executor: Executor, render: RenderEmail, clock: () 
           text: rendered.text,
           headers: JSON.stringify(email.headers ?? {}),
           template: email.template,
+          data: null,
           status: 'pending',
           next_attempt_at: now,
           created_at: now,
@@ -36,9 +37,18 @@ export function outboxWriter(executor: Executor, render: RenderEmail, clock: () 
   };
 }
 
-/** The delivery side of the outbox; claims are leased to `owner` for `leaseMs`. */
-export function outboxQueue(db: Db, owner: string, leaseMs = 5 * 60_000): OutboxQueue {
-  return {
+/**
+ * The delivery side of the outbox; claims are leased to `owner` for `leaseMs`. Emails stored as their
+ * template's fields (notification emails, see migration 0011) are filled in with `render` as they are
+ * claimed; one that cannot be filled in is marked dead with the reason, since a retry would fail alike.
+ */
+export function outboxQueue(
+  db: Db,
+  owner: string,
+  options: { render: RenderEmail; leaseMs?: number },
+): OutboxQueue {
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const queue: OutboxQueue = {
     async claim(limit, now) {
       const ids = await claimDue(db, 'outbox', {
         owner,
@@ -51,21 +61,32 @@ export function outboxQueue(db: Db, owner: string, leaseMs = 5 * 60_000): Outbox
       if (ids.length === 0) return [];
       const rows = await db.kysely
         .selectFrom('outbox')
-        .select(['id', 'to_address', 'subject', 'html', 'text', 'headers', 'attempts'])
+        .select(['id', 'to_address', 'subject', 'html', 'text', 'headers', 'template', 'data', 'attempts'])
         .where('id', 'in', ids)
         .where('lease_owner', '=', owner)
         .execute();
-      return rows.map(
-        (r): QueuedEmail => ({
-          id: r.id,
-          to: r.to_address,
-          subject: r.subject,
-          html: r.html,
-          text: r.text,
-          headers: JSON.parse(r.headers) as Record<string, string>,
-          attempts: r.attempts,
-        }),
-      );
+      const claimed: QueuedEmail[] = [];
+      for (const r of rows) {
+        const headers = JSON.parse(r.headers) as Record<string, string>;
+        const email = { id: r.id, to: r.to_address, headers, attempts: r.attempts };
+        if (r.data === null) {
+          claimed.push({ ...email, subject: r.subject, html: r.html, text: r.text });
+          continue;
+        }
+        try {
+          // The row was written from an OutgoingEmail of this template (notification-ingest-store.ts).
+          const model = { template: r.template, data: JSON.parse(r.data) } as OutgoingEmail;
+          claimed.push({ ...email, ...(await options.render({ ...model, to: r.to_address })) });
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          await queue.markFailed(r.id, {
+            attempts: r.attempts + 1,
+            retryAt: null,
+            error: `could not fill in the ${r.template} email: ${reason}`.slice(0, 1000),
+          });
+        }
+      }
+      return claimed;
     },
     async markSent(id, now) {
       await db.kysely
@@ -91,6 +112,7 @@ export function outboxQueue(db: Db, owner: string, leaseMs = 5 * 60_000): Outbox
         .execute();
     },
   };
+  return queue;
 }
 
 /** Pending emails, for the outbox-depth gauge. */

@@ -73,6 +73,8 @@ export interface OutboxTable {
   /** JSON object of extra headers (List-Unsubscribe, …) */
   headers: string;
   template: string;
+  /** The template's fields as JSON when the email is filled in at delivery (subject, html, text empty). */
+  data: string | null;
   status: 'pending' | 'sent' | 'dead';
   attempts: Generated<number>;
   next_attempt_at: number;

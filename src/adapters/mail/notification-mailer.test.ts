@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRenderer } from '../../../emails/render.js';
 import type { NotificationEmailData } from '../../domain/notifications/notification-email.js';
-import { notificationMailer } from './notification-mailer.js';
+import { notificationFiller } from './notification-mailer.js';
 
 const render = createRenderer('https://concierge.example');
 
@@ -19,7 +19,7 @@ const base: NotificationEmailData = {
   unsubscribeUrl: 'https://concierge.example/unsubscribe?token=abc.def',
 };
 
-describe('the bulk notification mailer', () => {
+describe('the notification filler', () => {
   const variants: [string, NotificationEmailData][] = [
     ['every part present', base],
     [
@@ -31,21 +31,21 @@ describe('the bulk notification mailer', () => {
   ];
 
   it.each(variants)('fills in exactly what rendering each email would give, with %s', async (_, data) => {
-    const mailer = notificationMailer(render);
-    const [bulk] = await mailer.render([
-      { template: 'notification', to: 'ada@studio.example', data, headers: { 'List-Id': '<x>' } },
-    ]);
+    const filled = await notificationFiller(render)({
+      template: 'notification',
+      to: 'ada@studio.example',
+      data,
+    });
     const direct = await render({ template: 'notification', to: 'ada@studio.example', data });
-    expect(bulk!.html).toBe(direct.html);
-    expect(bulk!.text).toBe(direct.text);
-    expect(bulk!.subject).toBe(direct.subject);
-    expect(bulk!.headers).toEqual({ 'List-Id': '<x>' });
-    expect(bulk!.html).not.toContain('<script>');
+    expect(filled.html).toBe(direct.html);
+    expect(filled.text).toBe(direct.text);
+    expect(filled.subject).toBe(direct.subject);
+    expect(filled.html).not.toContain('<script>');
   });
 
   it('renders each template shape once and reuses it for every email', async () => {
     let renders = 0;
-    const counting = notificationMailer(async (email) => {
+    const counting = notificationFiller(async (email) => {
       renders++;
       return render(email);
     });
@@ -54,20 +54,18 @@ describe('the bulk notification mailer', () => {
       to: `u${i}@studio.example`,
       data: { ...base, title: `Title ${i}`, body: i % 2 ? null : `Body ${i}` },
     }));
-    const out = await counting.render(emails);
+    const out = await Promise.all(emails.map(counting));
     expect(renders).toBe(2);
     expect(out[7]!.subject).toBe('Assigned to a task: Title 7');
     expect(out[8]!.text).toContain('Body 8');
   });
 
   it('keeps a subject on one line whatever the title holds', async () => {
-    const [email] = await notificationMailer(render).render([
-      {
-        template: 'notification',
-        to: 'a@b.example',
-        data: { ...base, title: 'one\r\nBcc: evil@example.com' },
-      },
-    ]);
-    expect(email!.subject).toBe('Assigned to a task: one Bcc: evil@example.com');
+    const email = await notificationFiller(render)({
+      template: 'notification',
+      to: 'a@b.example',
+      data: { ...base, title: 'one\r\nBcc: evil@example.com' },
+    });
+    expect(email.subject).toBe('Assigned to a task: one Bcc: evil@example.com');
   });
 });

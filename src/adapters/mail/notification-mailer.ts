@@ -1,6 +1,7 @@
 import type { OutgoingEmail, RenderedEmail } from '../../domain/mail/email.js';
-import type { NotificationMailer, PreparedEmail } from '../../domain/notifications/ingest-ports.js';
 import type { NotificationEmailData } from '../../domain/notifications/notification-email.js';
+
+type RenderEmail = (email: OutgoingEmail) => Promise<RenderedEmail>;
 
 type Field = keyof NotificationEmailData;
 const FIELDS: readonly Field[] = [
@@ -66,14 +67,13 @@ function fill(parts: Parts, data: NotificationEmailData, encode: (s: string) => 
 }
 
 /**
- * Renders notification emails in bulk. React rendering costs about a millisecond per email, far more
- * than the database work of a delivery, so each template shape (which optional parts are present) is
- * rendered once with placeholders, and every email is then filled in by string substitution: escaped
- * for the HTML part, verbatim for the text part and the subject.
+ * Renders emails, notification emails fast: react rendering costs about a millisecond per email, far
+ * more than the database work of a delivery, so each notification template shape (which optional parts
+ * are present) is rendered once with placeholders, and every email is then filled in by string
+ * substitution: escaped for the HTML part, verbatim for the text part and the subject. Other templates
+ * go to `render` as they are.
  */
-export function notificationMailer(
-  render: (email: OutgoingEmail) => Promise<RenderedEmail>,
-): NotificationMailer {
+export function notificationFiller(render: RenderEmail): RenderEmail {
   const compiled = new Map<string, Promise<Compiled>>();
   const compile = (data: NotificationEmailData): Promise<Compiled> => {
     const key = OPTIONAL.map((f) => (data[f] ? '1' : '0')).join('');
@@ -94,22 +94,14 @@ export function notificationMailer(
     }
     return found;
   };
-  return {
-    async render(emails) {
-      const out: PreparedEmail[] = [];
-      for (const email of emails) {
-        const c = await compile(email.data);
-        const oneLine = (s: string) => s.replace(/[\r\n]+/g, ' ');
-        out.push({
-          to: email.to,
-          template: email.template,
-          subject: fill(c.subject, email.data, oneLine).slice(0, 250),
-          html: fill(c.html, email.data, escapeHtml),
-          text: fill(c.text, email.data, (s) => s),
-          headers: email.headers ?? {},
-        });
-      }
-      return out;
-    },
+  const oneLine = (s: string) => s.replace(/[\r\n]+/g, ' ');
+  return async (email) => {
+    if (email.template !== 'notification') return render(email);
+    const c = await compile(email.data);
+    return {
+      subject: fill(c.subject, email.data, oneLine).slice(0, 250),
+      html: fill(c.html, email.data, escapeHtml),
+      text: fill(c.text, email.data, (s) => s),
+    };
   };
 }

@@ -5,7 +5,8 @@ import type { NotificationEmailModel } from '../notifications/notification-email
 
 /**
  * What the domain asks to be emailed: a template name and the plain data it needs. Rendering to
- * subject, HTML and text happens in `emails/`, when the email is written to the outbox.
+ * subject, HTML and text happens in `emails/`, when the email is written to the outbox (notification
+ * emails: when it is sent, from the fields stored with it).
  * Each feature adds its own members to this union.
  */
 export type EmailModel =

@@ -1,5 +1,11 @@
 import type { ChannelOverride, NotificationType } from './catalog.js';
-import type { DigestItemRow, InboxRow, IncomingEvent, PreparedEmail, StoredEvent } from './ingest-ports.js';
+import type {
+  DigestItemRow,
+  InboxRow,
+  IncomingEvent,
+  NotificationEmail,
+  StoredEvent,
+} from './ingest-ports.js';
 import { type EventContent, notificationEmail } from './notification-email.js';
 import { orderedId } from './ordered-id.js';
 import { type Delivery, type Recipient, routeEvent } from './routing.js';
@@ -10,8 +16,7 @@ export interface Planned {
   readonly event: StoredEvent;
   readonly inbox: InboxRow[];
   readonly digest: DigestItemRow[];
-  /** Filled in once the email models below are rendered. */
-  readonly emails: PreparedEmail[];
+  readonly emails: NotificationEmail[];
 }
 
 export interface FanOutContext {
@@ -23,8 +28,8 @@ export interface FanOutContext {
 }
 
 /**
- * Plans one event: the stored event, and for each delivery the routing chose, the rows and the email
- * model. Pure apart from fresh ids; nothing is written here.
+ * Plans one event: the stored event, and for each delivery the routing chose, its rows and its email.
+ * Pure apart from fresh ids; nothing is written here.
  */
 export function planEvent(
   ctx: FanOutContext,
@@ -35,7 +40,7 @@ export function planEvent(
     known: Recipient[];
     actor: Recipient | undefined;
   },
-): { planned: Planned; emailModels: ReturnType<typeof notificationEmail>[] } {
+): Planned {
   const stored = storedEvent(p.event, p.type, p.hash, p.actor, ctx.now.getTime());
   const content: EventContent = {
     title: stored.title,
@@ -47,15 +52,14 @@ export function planEvent(
   };
   const routing = routeEvent(p.type, p.known, p.actor?.id ?? null, ctx.workspace.get(p.type.type));
   const planned: Planned = { event: stored, inbox: [], digest: [], emails: [] };
-  const emailModels: ReturnType<typeof notificationEmail>[] = [];
   for (const delivery of routing.deliveries) {
     const { inbox, digest } = deliveryRows(stored, delivery);
     if (inbox) planned.inbox.push(inbox);
     if (digest) planned.digest.push(digest);
     if (delivery.channels.email && !p.event.inboxOnly)
-      emailModels.push(emailFor(ctx, p.type, content, delivery));
+      planned.emails.push(emailFor(ctx, p.type, content, delivery));
   }
-  return { planned, emailModels };
+  return planned;
 }
 
 function storedEvent(

@@ -56,15 +56,8 @@ export interface DigestItemRow {
   readonly createdAt: number;
 }
 
-/** An email rendered and ready for the outbox. */
-export interface PreparedEmail {
-  readonly to: string;
-  readonly template: string;
-  readonly subject: string;
-  readonly html: string;
-  readonly text: string;
-  readonly headers: Readonly<Record<string, string>>;
-}
+/** A notification's immediate email: stored as its template's fields, filled in when it is sent. */
+export type NotificationEmail = OutgoingEmail & { readonly template: 'notification' };
 
 /** Who the posted names are, with their notification settings. */
 export interface RecipientDirectory {
@@ -72,11 +65,6 @@ export interface RecipientDirectory {
   find(keys: readonly string[]): Promise<readonly Recipient[]>;
   /** The administrators' overrides of the configured defaults, by type. */
   workspaceDefaults(): Promise<ReadonlyMap<string, ChannelOverride>>;
-}
-
-/** Renders notification emails in bulk, outside any transaction. */
-export interface NotificationMailer {
-  render(emails: readonly (OutgoingEmail & { template: 'notification' })[]): Promise<PreparedEmail[]>;
 }
 
 /** Writes one batch inside one transaction; every insert is multi-row. */
@@ -87,5 +75,5 @@ export interface IngestWriter {
   insertEvents(events: readonly StoredEvent[]): Promise<number>;
   insertInbox(rows: readonly InboxRow[]): Promise<void>;
   insertDigestItems(rows: readonly DigestItemRow[]): Promise<void>;
-  insertEmails(emails: readonly PreparedEmail[]): Promise<void>;
+  insertEmails(emails: readonly NotificationEmail[]): Promise<void>;
 }

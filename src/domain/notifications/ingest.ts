@@ -5,14 +5,13 @@ import type { Transact } from '../shared/transaction.js';
 import type { Catalog, NotificationType } from './catalog.js';
 import { type Planned, planEvent } from './fan-out.js';
 import { contentHash, dedupeBatch, idempotencyConflict } from './idempotency.js';
-import type { IncomingEvent, IngestWriter, NotificationMailer, RecipientDirectory } from './ingest-ports.js';
+import type { IncomingEvent, IngestWriter, RecipientDirectory } from './ingest-ports.js';
 import type { Recipient } from './routing.js';
 import type { Signer } from './unsubscribe-token.js';
 
 export interface IngestDeps {
   readonly catalog: Catalog;
   readonly directory: RecipientDirectory;
-  readonly mailer: NotificationMailer;
   readonly transact: Transact<{ notificationIngest: IngestWriter }>;
   /** The unsubscribe-link signer (its key is loaded once, from the database). */
   readonly signer: () => Promise<Signer>;
@@ -64,8 +63,6 @@ export async function ingestEvents(
   };
   const unknownRecipients: { idempotencyKey: string; recipients: string[] }[] = [];
   const planned: Planned[] = [];
-  const emailModels: Parameters<NotificationMailer['render']>[0][number][] = [];
-  const emailOwner: number[] = [];
   for (const i of firsts) {
     const event = events[i]!;
     const type = types[i] as NotificationType;
@@ -73,18 +70,8 @@ export async function ingestEvents(
     if (unknown.length > 0)
       unknownRecipients.push({ idempotencyKey: event.idempotencyKey, recipients: unknown });
     const actor = event.actor ? lookup(event.actor) : undefined;
-    const plan = planEvent(ctx, { event, type, hash: hashes[i]!, known, actor });
-    for (const model of plan.emailModels) {
-      emailModels.push(model);
-      emailOwner.push(planned.length);
-    }
-    planned.push(plan.planned);
+    planned.push(planEvent(ctx, { event, type, hash: hashes[i]!, known, actor }));
   }
-  // Rendering is CPU work: done before the transaction so the (single SQLite) writer is held briefly.
-  const rendered = await deps.mailer.render(emailModels);
-  rendered.forEach((email, n) => {
-    planned[emailOwner[n]!]!.emails.push(email);
-  });
 
   const written = await writeBatch(deps, planned);
   return { ...written, duplicates: written.duplicates + repeated, unknownRecipients };
