@@ -301,15 +301,24 @@ export function loadConfigOrExit(): Config {
   }
 }
 
-/** Opens the database and applies migrations, or exits 1 with a message saying what failed. */
-export async function openMigratedOrExit(config: Config, logger: Logger): Promise<Db> {
+/**
+ * Opens the database and applies migrations, or exits 1 with a message saying what failed. The server
+ * asks for background checkpoints (SQLite); short command-line runs do without.
+ */
+export async function openMigratedOrExit(
+  config: Config,
+  logger: Logger,
+  options: { backgroundCheckpoints?: boolean } = {},
+): Promise<Db> {
   try {
-    const db = await openDatabase(config.database.url, {
-      poolSize: config.database.poolSize,
-      backgroundCheckpoints: true,
-    });
-    const applied = await migrateToLatest(db);
-    if (applied.length > 0) logger.info({ applied, database: db.label }, 'migrations applied');
+    const db = await openDatabase(config.database.url, { poolSize: config.database.poolSize, ...options });
+    try {
+      const applied = await migrateToLatest(db);
+      if (applied.length > 0) logger.info({ applied, database: db.label }, 'migrations applied');
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
     return db;
   } catch (error) {
     process.stderr.write(`concierge: ${(error as Error).message}\n`);
@@ -332,7 +341,7 @@ export async function startServer(): Promise<void> {
       'mail.transport is file: emails are written to disk, not sent',
     );
   }
-  const db = await openMigratedOrExit(config, logger);
+  const db = await openMigratedOrExit(config, logger, { backgroundCheckpoints: true });
   const parts = compose(config, db, { logger });
   const server = serve(
     { fetch: parts.app.fetch, port: config.server.port, hostname: config.server.host },

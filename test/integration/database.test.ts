@@ -1,5 +1,6 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -69,6 +70,50 @@ describe('opening the database', () => {
       expect(Number(rows.rows[0]?.n)).toBe(100);
     } finally {
       await db.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  // A process may exit at any moment, also while a checkpoint runs: its exit code must be its own (a
+  // checkpointing worker thread made libsql abort the process, exit 134, in 5 exits of 12).
+  it('lets a process exit with its own code in the middle of checkpoints, leaving no checkpointer behind', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'concierge-wal-exit-'));
+    const script = join(dir, 'exit.mts');
+    // The script lives outside the project: it names the modules it needs by path.
+    const database = join(process.cwd(), 'src/adapters/db/database.ts');
+    const kysely = join(process.cwd(), 'node_modules/kysely/dist/index.js');
+    await writeFile(
+      script,
+      `import { sql } from ${JSON.stringify(kysely)};
+import { openDatabase } from ${JSON.stringify(database)};
+const db = await openDatabase(\`file:${join(dir, 'exit')}-\${process.pid}.db\`, { backgroundCheckpoints: true });
+await sql\`create table f (n integer primary key, t text)\`.execute(db.kysely);
+const until = Date.now() + Number(process.argv[2]);
+while (Date.now() < until) {
+  await db.kysely.transaction().execute(async (trx) => {
+    for (let k = 0; k < 50; k++) await sql\`insert into f (t) values (\${'x'.repeat(4000)})\`.execute(trx);
+  });
+}
+process.exit(3);
+`,
+    );
+    try {
+      const codes = await Promise.all(
+        [300, 450, 600].map(
+          (ms) =>
+            new Promise<number | null>((resolve) => {
+              const child = spawn(process.execPath, ['--import', 'tsx', script, String(ms)], {
+                cwd: process.cwd(),
+                stdio: ['ignore', 'ignore', 'inherit'],
+              });
+              child.once('exit', (code) => resolve(code));
+            }),
+        ),
+      );
+      expect(codes).toEqual([3, 3, 3]);
+      const left = spawnSync('pgrep', ['-f', 'wal_checkpoint'], { encoding: 'utf8' }).stdout.trim();
+      expect(left).toBe('');
+    } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
