@@ -6,7 +6,7 @@ import type {
   NotificationEmail,
   StoredEvent,
 } from './ingest-ports.js';
-import { type EventContent, notificationEmail } from './notification-email.js';
+import { type EventContent, notificationEmail, notificationWhen, previewText } from './notification-email.js';
 import { orderedId } from './ordered-id.js';
 import { type Delivery, type Recipient, routeEvent } from './routing.js';
 import { type Signer, signUnsubscribeToken } from './unsubscribe-token.js';
@@ -49,6 +49,18 @@ export function planEvent(
     actorName: p.actor?.displayName ?? stored.actor,
     project: stored.project,
     occurredAt: new Date(stored.occurredAt),
+    preview: previewText(stored.title, stored.body),
+  };
+  // Most recipients share a date style: format each style once per event.
+  const whens = new Map<string, string>();
+  const whenFor = ({ preferences: prefs }: Recipient) => {
+    const key = `${prefs.fuzzyDates}|${prefs.timeZone}|${prefs.locale}`;
+    let when = whens.get(key);
+    if (when === undefined) {
+      when = notificationWhen(p.type, content.occurredAt, ctx.now, prefs);
+      whens.set(key, when);
+    }
+    return when;
   };
   const routing = routeEvent(p.type, p.known, p.actor?.id ?? null, ctx.workspace.get(p.type.type));
   const planned: Planned = { event: stored, inbox: [], digest: [], emails: [] };
@@ -57,7 +69,7 @@ export function planEvent(
     if (inbox) planned.inbox.push(inbox);
     if (digest) planned.digest.push(digest);
     if (delivery.channels.email && !p.event.inboxOnly)
-      planned.emails.push(emailFor(ctx, p.type, content, delivery));
+      planned.emails.push(emailFor(ctx, p.type, content, delivery, whenFor(delivery.recipient)));
   }
   return planned;
 }
@@ -105,7 +117,13 @@ function deliveryRows(event: StoredEvent, { recipient, channels }: Delivery) {
   return { inbox, digest };
 }
 
-function emailFor(ctx: FanOutContext, type: NotificationType, content: EventContent, delivery: Delivery) {
+function emailFor(
+  ctx: FanOutContext,
+  type: NotificationType,
+  content: EventContent,
+  delivery: Delivery,
+  when: string,
+) {
   // Security notices cannot be left, so they carry no unsubscribe link (nor List-Unsubscribe).
   const token = type.locked
     ? null
@@ -115,7 +133,7 @@ function emailFor(ctx: FanOutContext, type: NotificationType, content: EventCont
     content,
     recipient: delivery.recipient,
     emailSource: delivery.emailSource,
-    now: ctx.now,
+    when,
     settingsUrl: `${ctx.publicUrl}/account/notifications`,
     unsubscribeUrl: token ? `${ctx.publicUrl}/unsubscribe?token=${token}` : null,
     listIdDomain: ctx.listIdDomain,

@@ -32,6 +32,8 @@ export interface EventContent {
   readonly actorName: string | null;
   readonly project: string | null;
   readonly occurredAt: Date;
+  /** previewText() of the title and body. */
+  readonly preview: string;
 }
 
 /** What mail clients show after the subject: title, then the body's first words, one line. */
@@ -58,13 +60,25 @@ export function listId(type: NotificationType, domain: string): string {
   return phrase ? `"${phrase}" ${id}` : id;
 }
 
+/** When it happened, as one recipient's email says it: exact with the zone for security notices. */
+export function notificationWhen(
+  type: NotificationType,
+  occurredAt: Date,
+  now: Date,
+  prefs: Recipient['preferences'],
+): string {
+  // A security notice, like the account emails, says exactly when, whatever the fuzzy-date choice.
+  return type.locked ? formatExactWithZone(occurredAt, prefs) : formatWhen(occurredAt, now, prefs);
+}
+
 /** The immediate email of one notification to one recipient, with RFC 8058 headers unless locked. */
 export function notificationEmail(input: {
   type: NotificationType;
   content: EventContent;
   recipient: Recipient;
   emailSource: SettingSource;
-  now: Date;
+  /** notificationWhen() for this recipient. */
+  when: string;
   settingsUrl: string;
   unsubscribeUrl: string | null;
   listIdDomain: string;
@@ -82,15 +96,12 @@ export function notificationEmail(input: {
     data: {
       typeLabel: type.label,
       title: content.title,
-      preview: previewText(content.title, content.body),
+      preview: content.preview,
       body: content.body,
       url: content.url,
       actor: content.actorName,
       project: content.project,
-      // A security notice, like the account emails, says exactly when, whatever the fuzzy-date choice.
-      when: type.locked
-        ? formatExactWithZone(content.occurredAt, recipient.preferences)
-        : formatWhen(content.occurredAt, input.now, recipient.preferences),
+      when: input.when,
       why: whyText(type, input.emailSource),
       settingsUrl: input.settingsUrl,
       unsubscribeUrl: input.unsubscribeUrl,

@@ -13,6 +13,7 @@ export interface Signer {
 }
 
 const VERSION = 'u1';
+const utf8 = new TextEncoder();
 
 function payloadOf(userId: string, stream: EmailStream): string {
   return `${VERSION}|${userId}|${stream.kind === 'digest' ? 'digest' : `type:${stream.type}`}`;
@@ -21,7 +22,7 @@ function payloadOf(userId: string, stream: EmailStream): string {
 /** An opaque, URL-safe token naming one user and one stream, signed so it cannot be altered. */
 export function signUnsubscribeToken(signer: Signer, userId: string, stream: EmailStream): string {
   const payload = payloadOf(userId, stream);
-  const bytes = new TextEncoder().encode(payload);
+  const bytes = utf8.encode(payload);
   return `${encodeBase64urlNoPadding(bytes)}.${encodeBase64urlNoPadding(signer.mac(payload))}`;
 }
 
