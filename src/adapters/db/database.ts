@@ -23,7 +23,7 @@ export interface Db {
 export interface OpenOptions {
   /** PostgreSQL connections (default 10). */
   readonly poolSize?: number;
-  /** SQLite: checkpoint the WAL from a worker thread, not inside commits (the service does). */
+  /** SQLite: checkpoint the WAL from a child process, not inside commits (the server does). */
   readonly backgroundCheckpoints?: boolean;
 }
 
@@ -34,7 +34,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
 }
 
 // Pages of WAL after which a commit checkpoints (see below); with the background checkpointer only a
-// safety net, should the worker fall behind or die.
+// safety net, should the checkpointer fall behind or die.
 const AUTOCHECKPOINT_PAGES = 10_000;
 const SAFETY_NET_PAGES = 50_000;
 
