@@ -5,6 +5,7 @@ import { notificationSettingsStore } from '../../src/adapters/db/notification-se
 import { unsubscribeSigner } from '../../src/adapters/db/server-secret-store.js';
 import { orderedId } from '../../src/domain/notifications/ordered-id.js';
 import { engines, freshDatabase } from '../support/databases.js';
+import { notificationEmailData } from '../support/notification-emails.js';
 import { signedInUser } from '../support/signed-in.js';
 import { testApp } from '../support/test-app.js';
 
@@ -135,19 +136,7 @@ describe.each(engines)('notification stores on %s', (engine) => {
         {
           to: 'ada@studio.example',
           template: 'notification',
-          data: {
-            typeLabel: 'Mentioned',
-            title: 'Shot 010',
-            preview: 'Shot 010',
-            body: null,
-            url: null,
-            actor: null,
-            project: null,
-            when: 'just now',
-            why: 'Because.',
-            settingsUrl: 'https://concierge.example/account/notifications',
-            unsubscribeUrl: null,
-          },
+          data: notificationEmailData(),
           headers: { 'List-Id': '<x>' },
         },
       ]);

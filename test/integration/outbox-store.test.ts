@@ -7,8 +7,8 @@ import { transactor } from '../../src/adapters/db/stores.js';
 import { notificationFiller } from '../../src/adapters/mail/notification-mailer.js';
 import { deliverOutbox } from '../../src/domain/mail/deliver-outbox.js';
 import type { OutgoingEmail, RenderedEmail } from '../../src/domain/mail/email.js';
-import type { NotificationEmailData } from '../../src/domain/notifications/notification-email.js';
 import { engines, freshDatabase } from '../support/databases.js';
+import { notificationEmailData } from '../support/notification-emails.js';
 import { aUser } from '../support/users.js';
 
 // One migrated database per engine for the whole file, plus a second connection to it playing a second
@@ -25,19 +25,7 @@ const T0 = Date.UTC(2026, 0, 15, 9, 0, 0);
 const at = (ms: number) => new Date(T0 + ms);
 const _suffix = () => Math.random().toString(36).slice(2, 10);
 const lightRender = async (): Promise<RenderedEmail> => ({ subject: 's', html: '<p>h</p>', text: 'h' });
-const notificationData: NotificationEmailData = {
-  typeLabel: 'Mentioned',
-  title: 'Shot 010',
-  preview: 'Shot 010',
-  body: null,
-  url: null,
-  actor: null,
-  project: null,
-  when: 'just now',
-  why: 'Because you were mentioned.',
-  settingsUrl: 'http://concierge.test/account/notifications',
-  unsubscribeUrl: null,
-};
+const notificationData = notificationEmailData();
 
 describe.each(engines)('the outbox on %s', (engine) => {
   const { db, replica } = databases.get(engine)!;
