@@ -4,14 +4,16 @@ import type { Executor } from './database.js';
 /** Browsers users signed in from (table known_devices). */
 export function knownDevicesStore(db: Executor): KnownDeviceStore {
   return {
-    async seen(userId, deviceHash, now) {
+    async touch(userId, deviceHash, now) {
       const updated = await db
         .updateTable('known_devices')
         .set({ last_seen_at: now.getTime() })
         .where('user_id', '=', userId)
         .where('device_hash', '=', deviceHash)
         .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) > 0) return true;
+      return Number(updated.numUpdatedRows) > 0;
+    },
+    async add(userId, deviceHash, now) {
       // Two sign-ins from one new browser at once: the second insert finds the first's row.
       await db
         .insertInto('known_devices')
@@ -23,7 +25,6 @@ export function knownDevicesStore(db: Executor): KnownDeviceStore {
         })
         .onConflict((oc) => oc.columns(['user_id', 'device_hash']).doNothing())
         .execute();
-      return false;
     },
     async hasAny(userId) {
       const row = await db
