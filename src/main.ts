@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { createRenderer } from '../emails/render.js';
 import { fileAvatarStore } from './adapters/avatars/file-avatar-store.js';
@@ -39,8 +41,10 @@ import type { DeviceDeps } from './domain/auth/known-devices.js';
 import { validateSessionToken } from './domain/auth/sessions.js';
 import type { MailTransport } from './domain/mail/deliver-outbox.js';
 import { type Clock, systemClock } from './domain/shared/clock.js';
-import { createApp } from './http/app.js';
+import { createApp, isHttps } from './http/app.js';
 import type { AuthContext } from './http/app-env.js';
+import { introspectFastPath } from './http/introspect-fast-path.js';
+import type { IntrospectService } from './http/routes/introspect/introspect-routes.js';
 import { directoryRecheckJob, recheckLeaseMs } from './jobs/directory-recheck-job.js';
 import { expiredRowsJob } from './jobs/expired-rows-job.js';
 import { outboxJob } from './jobs/outbox-job.js';
@@ -187,6 +191,22 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
     me: (userId) => meCache.get(userId, () => accounts.me(userId)),
   };
 
+  const introspect: IntrospectService = async (token, meta) => {
+    // Only active answers are cached: a key created on another replica works there at once.
+    let inactive: Introspection | undefined;
+    const active = await introspectCache.get(
+      token,
+      async () => {
+        const result = await introspectToken(apiKeyDeps, token, meta);
+        if (result.active) return result;
+        inactive = result;
+        return null;
+      },
+      (result) => (result.active ? (result.expiresAt?.getTime() ?? null) : null),
+    );
+    return active ?? inactive ?? { active: false };
+  };
+
   const app = createApp({
     config,
     oidc: identity.oidc,
@@ -240,21 +260,7 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
       remove: (userId) => removeAvatar(avatarDeps, userId),
       read: (file) => avatarDeps.files.read(file),
     },
-    async introspect(token, meta) {
-      // Only active answers are cached: a key created on another replica works there at once.
-      let inactive: Introspection | undefined;
-      const active = await introspectCache.get(
-        token,
-        async () => {
-          const result = await introspectToken(apiKeyDeps, token, meta);
-          if (result.active) return result;
-          inactive = result;
-          return null;
-        },
-        (result) => (result.active ? (result.expiresAt?.getTime() ?? null) : null),
-      );
-      return active ?? inactive ?? { active: false };
-    },
+    introspect,
     accounts: cachedAccounts,
     setup: {
       isOpen: () => setupOpen(firstAdmin),
@@ -264,6 +270,19 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
 
   return {
     app,
+    /** Node's request listener: the introspection fast path in front of `next`, the app's listener. */
+    listener: (next: (req: IncomingMessage, res: ServerResponse) => void) =>
+      introspectFastPath(
+        {
+          introspect,
+          serviceTokens: config.serviceTokens,
+          trustProxy: config.server.trustProxy,
+          https: isHttps(publicUrl),
+          logger,
+          metrics,
+        },
+        next,
+      ),
     logger,
     metrics,
     jobs: [
@@ -343,10 +362,14 @@ export async function startServer(): Promise<void> {
   }
   const db = await openMigratedOrExit(config, logger, { backgroundCheckpoints: true });
   const parts = compose(config, db, { logger });
-  const server = serve(
-    { fetch: parts.app.fetch, port: config.server.port, hostname: config.server.host },
-    (info) =>
-      logger.info({ port: info.port, database: db.label, publicUrl: parts.publicUrl }, 'concierge listening'),
+  const server = createServer(
+    parts.listener(getRequestListener(parts.app.fetch, { hostname: config.server.host })),
+  );
+  server.listen(config.server.port, config.server.host, () =>
+    logger.info(
+      { port: (server.address() as AddressInfo).port, database: db.label, publicUrl: parts.publicUrl },
+      'concierge listening',
+    ),
   );
   const scheduler: Scheduler = startScheduler(parts.jobs, { logger, onRun: parts.metrics.jobRun });
   const setupToken = await parts.issueSetupToken();

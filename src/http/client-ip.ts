@@ -7,15 +7,24 @@ import type { Context } from 'hono';
  * neither is known (in-process `app.request()` has no socket).
  */
 export function clientIp(c: Context, trustProxy: boolean): string | null {
-  if (trustProxy) {
-    const last = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
-    if (last && last.length <= 64 && /^[0-9a-fA-F.:]+$/.test(last)) return last;
-  }
-  try {
-    return getConnInfo(c).remote.address ?? null;
-  } catch {
-    return null;
-  }
+  const socket = () => {
+    try {
+      return getConnInfo(c).remote.address;
+    } catch {
+      return undefined;
+    }
+  };
+  return clientIpFrom(trustProxy ? c.req.header('x-forwarded-for') : undefined, socket);
+}
+
+/** clientIp() from the X-Forwarded-For header (pass it only when trusted) and the socket's address. */
+export function clientIpFrom(
+  forwardedFor: string | undefined,
+  socketAddress: () => string | undefined,
+): string | null {
+  const last = forwardedFor?.split(',').at(-1)?.trim();
+  if (last && last.length <= 64 && /^[0-9a-fA-F.:]+$/.test(last)) return last;
+  return socketAddress() ?? null;
 }
 
 /** The User-Agent header, bounded, for the session list. */

@@ -4,6 +4,11 @@ import { earlyHeader } from '../response-header.js';
 
 const ACCEPTED = /^[\w\-=]{1,255}$/;
 
+/** The caller's X-Request-Id when it is a plain token, else a new UUID. */
+export function requestIdFrom(incoming: string | undefined): string {
+  return incoming !== undefined && ACCEPTED.test(incoming) ? incoming : crypto.randomUUID();
+}
+
 /**
  * `c.var.requestId`: the caller's X-Request-Id when it is a plain token, else a new UUID; echoed in the
  * response. Like hono's requestId(), but served by Node the header goes straight onto Node's response:
@@ -12,8 +17,7 @@ const ACCEPTED = /^[\w\-=]{1,255}$/;
  */
 export function requestId(): MiddlewareHandler<AppEnv> {
   return function requestId(c, next) {
-    const incoming = c.req.header('x-request-id');
-    const id = incoming !== undefined && ACCEPTED.test(incoming) ? incoming : crypto.randomUUID();
+    const id = requestIdFrom(c.req.header('x-request-id'));
     c.set('requestId', id);
     earlyHeader(c, 'X-Request-Id', id);
     return next();

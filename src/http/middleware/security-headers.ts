@@ -40,6 +40,11 @@ const AVATAR_HEADERS: HeaderList = [
   ['X-Content-Type-Options', 'nosniff'],
 ];
 
+/** The security headers of a JSON answer (see API_HEADERS), with HSTS over https. */
+export function dataHeaders(https: boolean): HeaderList {
+  return https ? [...API_HEADERS, HSTS] : API_HEADERS;
+}
+
 function isDataPath(path: string): boolean {
   if (path.startsWith('/api/')) return !path.startsWith('/api/docs');
   return path === '/healthz' || path === '/readyz' || path === '/metrics';
@@ -56,7 +61,7 @@ export function securityHeaders(options: {
   https: boolean;
 }): MiddlewareHandler<{ Bindings: { outgoing?: ServerResponse } }> {
   const pages = options.https ? [...PAGE_HEADERS, HSTS] : PAGE_HEADERS;
-  const data = options.https ? [...API_HEADERS, HSTS] : API_HEADERS;
+  const data = dataHeaders(options.https);
   const avatars = options.https ? [...AVATAR_HEADERS, HSTS] : AVATAR_HEADERS;
   return function securityHeaders(c, next) {
     const path = c.req.path;

@@ -8,24 +8,31 @@ import { problem } from '../problem.js';
  * compared as SHA-256 digests in constant time, so neither content nor length leaks through timing.
  */
 export function requireServiceToken(tokens: readonly string[]): MiddlewareHandler<AppEnv> {
-  const digests = tokens.map(sha256);
+  const admits = serviceTokenCheck(tokens);
   return async function requireServiceToken(c, next) {
-    const match = /^Bearer\s+(\S{1,1024})$/i.exec(c.req.header('authorization') ?? '');
-    if (match?.[1]) {
-      const presented = sha256(match[1]);
-      let ok = false;
-      for (const digest of digests) ok = sameDigest(digest, presented) || ok;
-      if (ok) return next();
-    }
+    if (admits(c.req.header('authorization'))) return next();
     return problem(c, {
       status: 401,
       code: 'unauthenticated',
       detail:
-        digests.length === 0
+        tokens.length === 0
           ? 'No service token is configured on this Concierge (serviceTokens), so the host platform cannot call it yet.'
           : 'This endpoint is for the host platform: send one of the configured service tokens as "Authorization: Bearer <token>".',
       headers: { 'WWW-Authenticate': 'Bearer' },
     });
+  };
+}
+
+/** True when an Authorization header holds one of `tokens` as a Bearer credential (constant time). */
+export function serviceTokenCheck(tokens: readonly string[]): (authorization: string | undefined) => boolean {
+  const digests = tokens.map(sha256);
+  return (authorization) => {
+    const match = /^Bearer\s+(\S{1,1024})$/i.exec(authorization ?? '');
+    if (!match?.[1]) return false;
+    const presented = sha256(match[1]);
+    let ok = false;
+    for (const digest of digests) ok = sameDigest(digest, presented) || ok;
+    return ok;
   };
 }
 

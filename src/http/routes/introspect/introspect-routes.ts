@@ -11,7 +11,7 @@ import { validationHook } from '../../validation.js';
 /** Resolves a token for the host platform (wired in main.ts). */
 export type IntrospectService = (token: string, meta: { ip: string | null }) => Promise<Introspection>;
 
-const introspectBody = z
+export const introspectBody = z
   .strictObject({ token: z.string().max(1024).meta({ description: 'An API key or a session token' }) })
   .meta({ id: 'IntrospectRequest' });
 
@@ -56,7 +56,13 @@ const introspectRoute = (serviceTokens: readonly string[]) =>
     },
   });
 
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+/** The JSON answer for an introspection (also written by the fast path, introspect-fast-path.ts). */
+export function introspectionBody(result: Introspection) {
+  if (!result.active) return { active: false as const };
+  return { ...result, expiresAt: result.expiresAt?.toISOString() ?? null };
+}
+
+export const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 /**
  * POST /api/v1/introspect for the host platform. The hottest route of all, so it is a plain Hono route
@@ -87,8 +93,7 @@ export function introspectRoutes(deps: {
     if (!parsed.success) return validationHook(parsed, c) as Response;
     const result = await deps.introspect(parsed.data.token, { ip: clientIp(c, deps.trustProxy) });
     earlyHeader(c, 'Cache-Control', 'no-store');
-    if (!result.active) return c.json({ active: false }, 200);
-    return c.json({ ...result, expiresAt: result.expiresAt?.toISOString() ?? null }, 200);
+    return c.json(introspectionBody(result), 200);
   });
   return app;
 }
