@@ -99,7 +99,10 @@ export function introspectFastPath(
     req.once('end', () => {
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       // An unexpected failure (the database) is answered by the Hono route, which logs it: 500.
-      answer(req, res, body, started).catch(() => handOn(req, res, body));
+      answer(req, res, body, started).catch(() => {
+        if (res.headersSent) res.destroy();
+        else handOn(req, res, body);
+      });
     });
   };
 }
