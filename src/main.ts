@@ -90,7 +90,11 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
       ? smtpTransport({ ...config.mail.smtp, from: config.mail.from, messageIdDomain })
       : fileTransport({ dir: join(config.dataDir, 'mail'), from: config.mail.from, messageIdDomain }));
   const outbox = outboxJob({
-    queue: outboxQueue(db, `${process.pid}-${randomUUID()}`, { render }),
+    queue: outboxQueue(db, `${process.pid}-${randomUUID()}`, {
+      render,
+      onUnfillable: (email) =>
+        logger.error({ job: 'outbox', ...email }, 'an email could not be filled in: dead'),
+    }),
     transport,
     clock,
     logger,

@@ -103,7 +103,9 @@ describe.each(engines)('the outbox on %s', (engine) => {
       if (email.template === 'notification') throw new Error('the template is broken');
       return lightRender();
     };
-    const claimed = await outboxQueue(db, 'owner', { render: failing }).claim(10, at(0));
+    const reported: { id: string; template: string; error: string }[] = [];
+    const queue = outboxQueue(db, 'owner', { render: failing, onUnfillable: (e) => reported.push(e) });
+    const claimed = await queue.claim(10, at(0));
     expect(claimed.map((e) => e.id)).toEqual([good]);
     const dead = await db.kysely
       .selectFrom('outbox')
@@ -116,6 +118,13 @@ describe.each(engines)('the outbox on %s', (engine) => {
       lease_owner: null,
       last_error: 'could not fill in the notification email: the template is broken',
     });
+    expect(reported).toEqual([
+      {
+        id: dead.id,
+        template: 'notification',
+        error: 'could not fill in the notification email: the template is broken',
+      },
+    ]);
     expect(await outboxDepth(db)).toBe(1); // the good one, claimed and not yet sent
   });
 

@@ -40,12 +40,17 @@ export function outboxWriter(executor: Executor, render: RenderEmail, clock: () 
 /**
  * The delivery side of the outbox; claims are leased to `owner` for `leaseMs`. Emails stored as their
  * template's fields (notification emails, see migration 0011) are filled in with `render` as they are
- * claimed; one that cannot be filled in is marked dead with the reason, since a retry would fail alike.
+ * claimed; one that cannot be filled in is marked dead with the reason, since a retry would fail alike,
+ * and reported to `onUnfillable` (the service logs it: the delivery job never sees that email).
  */
 export function outboxQueue(
   db: Db,
   owner: string,
-  options: { render: RenderEmail; leaseMs?: number },
+  options: {
+    render: RenderEmail;
+    leaseMs?: number;
+    onUnfillable?: (email: { id: string; template: string; error: string }) => void;
+  },
 ): OutboxQueue {
   const leaseMs = options.leaseMs ?? 5 * 60_000;
   const queue: OutboxQueue = {
@@ -79,11 +84,9 @@ export function outboxQueue(
           claimed.push({ ...email, ...(await options.render({ ...model, to: r.to_address })) });
         } catch (error) {
           const reason = error instanceof Error ? error.message : String(error);
-          await queue.markFailed(r.id, {
-            attempts: r.attempts + 1,
-            retryAt: null,
-            error: `could not fill in the ${r.template} email: ${reason}`.slice(0, 1000),
-          });
+          const failure = `could not fill in the ${r.template} email: ${reason}`.slice(0, 1000);
+          await queue.markFailed(r.id, { attempts: r.attempts + 1, retryAt: null, error: failure });
+          options.onUnfillable?.({ id: r.id, template: r.template, error: failure });
         }
       }
       return claimed;
