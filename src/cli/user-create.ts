@@ -24,7 +24,8 @@ export async function userCreate(args: readonly string[]): Promise<number> {
   const password = await readPasswordFromStdin();
 
   // Loaded only now, so that a usage error answers without loading the whole service.
-  const { compose, loadConfigOrExit, openMigratedOrExit } = await import('../main.js');
+  const { compose } = await import('../compose.js');
+  const { loadConfigOrExit, openMigratedOrExit } = await import('../main.js');
   const config = loadConfigOrExit();
   const logger = consoleLogger(config.logging.level);
   const db = await openMigratedOrExit(config, logger);

@@ -32,7 +32,7 @@ import { type OidcSignInService, oidcRoutes } from './routes/oidc/oidc-routes.js
 import { type SetupService, setupRoutes } from './routes/setup/setup-routes.js';
 import { validationHook } from './validation.js';
 
-/** Everything the HTTP layer needs, built by main.ts. */
+/** Everything the HTTP layer needs, built by compose.ts. */
 export interface HttpDeps {
   readonly config: Config;
   readonly logger: Logger;

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Dialect } from '../../src/adapters/db/database.js';
+import { compose } from '../../src/compose.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import type { Clock } from '../../src/domain/shared/clock.js';
-import { compose } from '../../src/main.js';
 import { cleanup } from './cleanup.js';
 import { freshDatabase } from './databases.js';
 

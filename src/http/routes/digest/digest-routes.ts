@@ -5,7 +5,7 @@ import type { AppEnv } from '../../app-env.js';
 import { requireUser } from '../../middleware/authenticate.js';
 import { problemResponses } from '../../problem.js';
 
-/** The digest use cases the HTTP layer needs, bound by main.ts. */
+/** The digest use cases the HTTP layer needs, bound by compose.ts. */
 export interface DigestService {
   preview(userId: string): Promise<DigestPreview | null>;
   /** null: digests are off; undefined: no such user. */

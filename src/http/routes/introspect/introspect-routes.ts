@@ -8,7 +8,7 @@ import { problemResponses } from '../../problem.js';
 import { earlyHeader } from '../../response-header.js';
 import { validationHook } from '../../validation.js';
 
-/** Resolves a token for the host platform (wired in main.ts). */
+/** Resolves a token for the host platform (wired in compose.ts). */
 export type IntrospectService = (token: string, meta: { ip: string | null }) => Promise<Introspection>;
 
 export const introspectBody = z

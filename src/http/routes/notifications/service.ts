@@ -8,7 +8,7 @@ import type { UnsubscribeTarget } from '../../../domain/notifications/unsubscrib
 import type { DefaultView } from '../../../domain/notifications/workspace-defaults.js';
 import type { Clock } from '../../../domain/shared/clock.js';
 
-/** The notification use cases, bound to their ports by main.ts. */
+/** The notification use cases, bound to their ports by compose.ts. */
 export interface NotificationsService {
   readonly catalog: Catalog;
   readonly clock: Clock;
