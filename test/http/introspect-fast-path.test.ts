@@ -124,4 +124,13 @@ describe('the introspection fast path', () => {
     expect(query.status).toBe(200);
     expect(reachedHono).toHaveLength(5);
   });
+
+  it('lets the Hono route answer a failure of the introspection itself: 500 problem, not a dropped connection', async () => {
+    const { app, post, reachedHono } = await served();
+    await app.db.close();
+    const res = await post(JSON.stringify({ token: 'cnc_no-such-key-while-the-database-is-down' }));
+    expect(res.status).toBe(500);
+    expect(await res.json()).toMatchObject({ code: 'internal_error' });
+    expect(reachedHono).toEqual(['POST /api/v1/introspect']);
+  });
 });
