@@ -174,7 +174,7 @@ describe('POST /api/v1/introspect', () => {
     const res = await app.request('POST', '/api/v1/introspect', { token: 7 }, service);
     expect(res.json).toMatchObject({
       code: 'validation_failed',
-      issues: [{ field: 'token', message: 'must be of type string' }],
+      issues: [{ field: 'token', message: 'must be text' }],
     });
     const malformed = await app.request('POST', '/api/v1/introspect', '{"token":', service);
     expect(malformed.json).toMatchObject({ status: 400, code: 'malformed_json' });

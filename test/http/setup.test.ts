@@ -241,7 +241,7 @@ describe('the /setup form without JavaScript', () => {
     const { app, token, counts } = await firstRun();
     const res = await post(app, { token, ...admin, username: '<b>bad name</b>', password: 'short' });
     expect(res.status).toBe(400);
-    expect(res.text).toContain('Check these fields');
+    expect(res.text).toContain('Check this field: username');
     expect(res.text).toContain('&lt;b&gt;bad name&lt;/b&gt;');
     expect(res.text).not.toContain('<b>bad name</b>');
     expect(res.text).not.toContain('value="short"');

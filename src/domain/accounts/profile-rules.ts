@@ -1,4 +1,4 @@
-import { DomainError, type FieldIssue } from '../shared/errors.js';
+import { checkFieldsMessage, DomainError, type FieldIssue } from '../shared/errors.js';
 
 // Letters, digits and . _ - in any script; starts with a letter or digit. Kept narrow so a username is
 // safe in URLs, mentions and LDAP filters alike.
@@ -42,6 +42,5 @@ export function cleanName(name: string): string {
 /** Throws one validation error listing every field that failed. */
 export function assertNoIssues(issues: readonly FieldIssue[]): void {
   if (issues.length === 0) return;
-  const fields = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
-  throw new DomainError('validation_failed', `Check these fields: ${fields}.`, { issues });
+  throw new DomainError('validation_failed', checkFieldsMessage(issues), { issues });
 }

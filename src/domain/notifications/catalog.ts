@@ -1,4 +1,4 @@
-import { DomainError } from '../shared/errors.js';
+import { checkFieldsMessage, DomainError } from '../shared/errors.js';
 
 export type Channel = 'inbox' | 'email' | 'digest';
 export const CHANNELS: readonly Channel[] = ['inbox', 'email', 'digest'];
@@ -47,7 +47,7 @@ export function createCatalog(types: readonly NotificationType[]): Catalog {
       const found = byId.get(type);
       if (found) return found;
       const message = `unknown notification type "${type.slice(0, 80)}"; known types: ${[...byId.keys()].join(', ')}`;
-      throw new DomainError('validation_failed', `Check this field: ${field}: ${message}.`, {
+      throw new DomainError('validation_failed', checkFieldsMessage([{ field, message }]), {
         issues: [{ field, message }],
       });
     },

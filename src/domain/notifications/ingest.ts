@@ -1,6 +1,6 @@
 import { identityKey } from '../accounts/user.js';
 import type { Clock } from '../shared/clock.js';
-import { DomainError, type FieldIssue } from '../shared/errors.js';
+import { checkFieldsMessage, DomainError, type FieldIssue } from '../shared/errors.js';
 import type { Transact } from '../shared/transaction.js';
 import type { Catalog, NotificationType } from './catalog.js';
 import { type Planned, planEvent } from './fan-out.js';
@@ -86,12 +86,7 @@ function requireType(catalog: Catalog, type: string, field: string): Notificatio
 
 function assertNoIssues(issues: readonly FieldIssue[]): void {
   if (issues.length === 0) return;
-  const shown = issues.slice(0, 20);
-  throw new DomainError(
-    'validation_failed',
-    `Check these fields: ${shown.map((i) => `${i.field}: ${i.message}`).join('; ')}${issues.length > shown.length ? ` (and ${issues.length - shown.length} more)` : ''}.`,
-    { issues },
-  );
+  throw new DomainError('validation_failed', checkFieldsMessage(issues), { issues });
 }
 
 function recipientLookup(users: readonly Recipient[]): (key: string) => Recipient | undefined {

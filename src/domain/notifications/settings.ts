@@ -1,5 +1,5 @@
 import type { Clock } from '../shared/clock.js';
-import { DomainError, type FieldIssue } from '../shared/errors.js';
+import { checkFieldsMessage, DomainError, type FieldIssue } from '../shared/errors.js';
 import type { Transact } from '../shared/transaction.js';
 import {
   type Catalog,
@@ -235,9 +235,5 @@ export function merge(current: ChannelOverride, change: ChannelChange): ChannelO
 
 export function throwIssues(issues: readonly FieldIssue[]): void {
   if (issues.length === 0) return;
-  throw new DomainError(
-    'validation_failed',
-    `Check these fields: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}.`,
-    { issues },
-  );
+  throw new DomainError('validation_failed', checkFieldsMessage(issues), { issues });
 }

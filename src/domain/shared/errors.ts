@@ -58,3 +58,31 @@ export class DomainError extends Error {
 export function hasCode(error: unknown, code: ErrorCode): boolean {
   return error instanceof DomainError && error.code === code;
 }
+
+/** A field's dotted path in words, for people: `types.2.channels` is "channels in item 3 of types". */
+export function fieldInWords(field: string): string {
+  if (field === '' || field === '(body)') return 'the request body';
+  const segments = field.split('.');
+  const parts: string[] = [];
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const segment = segments[i]!;
+    if (/^\d+$/.test(segment)) {
+      const item = `item ${Number(segment) + 1}`;
+      const list = i > 0 ? segments[i - 1] : undefined;
+      if (list !== undefined && !/^\d+$/.test(list)) {
+        parts.push(`${item} of ${list}`);
+        i--;
+      } else parts.push(item);
+    } else parts.push(segment);
+  }
+  return parts.join(' in ');
+}
+
+const SHOWN_ISSUES = 10;
+
+/** "Check these fields: …." naming each field in words (not as a path), at most ten of them. */
+export function checkFieldsMessage(issues: readonly FieldIssue[]): string {
+  const shown = issues.slice(0, SHOWN_ISSUES).map((i) => `${fieldInWords(i.field)}: ${i.message}`);
+  const more = issues.length > SHOWN_ISSUES ? ` (and ${issues.length - SHOWN_ISSUES} more)` : '';
+  return `Check ${issues.length === 1 ? 'this field' : 'these fields'}: ${shown.join('; ')}${more}.`;
+}
