@@ -165,14 +165,16 @@ export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
       });
     }
     if (error instanceof HTTPException && error.status < 500) {
-      const malformed = /malformed json/i.test(error.message);
-      return problem(c, {
-        status: error.status as 400,
-        code: malformed ? 'malformed_json' : 'bad_request',
-        detail: malformed
-          ? 'The request body is not valid JSON.'
-          : error.message || 'The request was not understood.',
-      });
+      // Hono's messages are for developers ("Malformed FormData request. URI malformed"): never shown.
+      const [code, detail] = /malformed json/i.test(error.message)
+        ? ['malformed_json', 'The request body is not valid JSON.']
+        : /malformed formdata/i.test(error.message)
+          ? [
+              'malformed_form',
+              'The request body is not a valid form. Send it as multipart/form-data with the boundary its Content-Type names.',
+            ]
+          : ['bad_request', 'The request was not understood. The API is described at /api/docs.'];
+      return problem(c, { status: error.status as 400, code, detail });
     }
     (c.get('baseLogger') ? requestLogger(c) : deps.logger).error({ err: error }, 'unhandled error');
     return problem(c, {
