@@ -180,6 +180,21 @@ describe('PUT /api/v1/me/avatar', () => {
     });
   });
 
+  it('refuses a form of thousands of parts before parsing it, and accepts the picture among a few', async () => {
+    const app = await testApp();
+    const { user, cookie } = await signedInUser(app);
+    const picture = await png(64, 64);
+    const many = new FormData();
+    for (let i = 0; i < 5_000; i++) many.append(`p${i}`, 'x');
+    many.append('file', new File([picture as Uint8Array<ArrayBuffer>], 'me.png', { type: 'image/png' }));
+    const refused = await put(app, many, { cookie });
+    expect([refused.status, refused.json.code]).toEqual([400, 'too_many_parts']);
+    expect(await keyOf(app, user.id)).toBeNull();
+    const few = form(picture);
+    for (let i = 0; i < 9; i++) few.append(`p${i}`, 'x');
+    expect((await put(app, few, { cookie })).status).toBe(200);
+  });
+
   it('stops reading a 50 MB upload without Content-Length soon after the limit', async () => {
     const app = await testApp();
     const { cookie } = await signedInUser(app);

@@ -41,7 +41,7 @@ const putRoute = createRoute({
   summary: 'Upload a profile picture (cropped to a centred square, stored as 256 px and 64 px WebP)',
   middleware: [
     requireUser(),
-    uploadLimit({ maxBytes: MAX_AVATAR_BYTES + MULTIPART_OVERHEAD, fileLimitText: '10 MiB' }),
+    uploadLimit({ maxBytes: MAX_AVATAR_BYTES + MULTIPART_OVERHEAD, fileLimitText: '10 MiB', maxParts: 10 }),
   ] as const,
   request: { body: { required: true, content: { 'multipart/form-data': { schema: uploadBody } } } },
   responses: {
