@@ -142,7 +142,7 @@ export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
     return problem(c, {
       status: 404,
       code: 'route_not_found',
-      detail: `There is no ${c.req.method} ${c.req.path}. The API is described at /api/docs.`,
+      detail: `There is no ${c.req.method.slice(0, 20)} ${shownPath(c.req.path)}. The API is described at /api/docs.`,
     });
   });
   app.onError((error, c) => {
@@ -190,10 +190,13 @@ function methodProblem(c: Context<AppEnv>, methods: string[]) {
   return problem(c, {
     status: 405 as 400,
     code: 'method_not_allowed',
-    detail: `${c.req.method} is not allowed on ${c.req.path}; use ${methods.join(', ')}.`,
+    detail: `${c.req.method.slice(0, 20)} is not allowed on ${shownPath(c.req.path)}; use ${methods.join(', ')}.`,
     headers: { Allow: methods.join(', ') },
   });
 }
+
+// The path comes from the caller and may be kilobytes long: the answer names its start.
+const shownPath = (path: string) => (path.length > 200 ? `${path.slice(0, 200)}…` : path);
 
 /** Session cookies are Secure unless the service is reached over plain http (development). */
 export function isHttps(publicUrl: string): boolean {

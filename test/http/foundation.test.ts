@@ -71,6 +71,16 @@ describe('errors as problem+json', () => {
   );
 
   it.each([
+    ['GET', `/api/v1/${'a'.repeat(10_000)}`, 404],
+    ['GET', `/api/v1/me/sessions/${'a'.repeat(10_000)}`, 405],
+  ])('names only the start of a very long path (%s, %i)', async (method, path, status) => {
+    const res = await request(method, path as string);
+    expect(res.status).toBe(status);
+    expect(res.json.detail.length).toBeLessThan(400);
+    expect(res.json.detail).toContain(`${'a'.repeat(150)}`);
+  });
+
+  it.each([
     ['DELETE', '/healthz', 'GET'],
     ['PUT', '/api/v1/setup', 'POST'],
     ['POST', '/readyz', 'GET'],
