@@ -17,13 +17,23 @@ export function validationHook(
   return problem(c, { status: 400, code: 'validation_failed', detail: checkFieldsMessage(issues), issues });
 }
 
-/** Zod issues as field issues written for people. */
+/** Zod issues as field issues written for people, each said once per field. */
 export function fieldIssues(issues: readonly z.core.$ZodIssue[]): FieldIssue[] {
-  return issues.map((issue) => ({
+  const all = issues.map((issue) => ({
     field: issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)',
     message: describeIssue(issue),
   }));
+  // 1e308 for a bounded integer fails both the safe-integer check and the bound: the bound says more.
+  const vague = new Set([TOO_LARGE, TOO_SMALL]);
+  return all.filter(
+    (issue, i) =>
+      all.findIndex((o) => o.field === issue.field && o.message === issue.message) === i &&
+      !(vague.has(issue.message) && all.some((o) => o.field === issue.field && !vague.has(o.message))),
+  );
 }
+
+const TOO_LARGE = 'is too large';
+const TOO_SMALL = 'is too small';
 
 const kinds: Record<string, string> = {
   string: 'text',
@@ -64,12 +74,14 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       const min = Number(issue.minimum);
       if (one && min === 1) return 'must not be empty';
       if (one) return `must be at least ${min} ${min === 1 ? one : many} long`;
+      if (min <= Number.MIN_SAFE_INTEGER) return TOO_SMALL;
       return `must be ${issue.inclusive === false ? 'more than' : 'at least'} ${min}`;
     }
     case 'too_big': {
       const [one, many] = units[issue.origin] ?? ['', ''];
       const max = Number(issue.maximum);
       if (one) return `must be at most ${max} ${max === 1 ? one : many} long`;
+      if (max >= Number.MAX_SAFE_INTEGER) return TOO_LARGE;
       return `must be ${issue.inclusive === false ? 'less than' : 'at most'} ${max}`;
     }
     case 'invalid_format':
