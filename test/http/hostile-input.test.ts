@@ -394,6 +394,16 @@ async function hostileRun(seed: number) {
       const outcome = `${opKey} as ${r.caller}: ${status}`;
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
       for (const problem of answerProblems(r, status, type, text)) fail(r, problem);
+      // The administrator's cookie sent from another origin (or none) changes nothing anywhere but on
+      // /unsubscribe, where the signed token is the credential.
+      if (
+        r.caller === 'crossSite' &&
+        UNSAFE.has(r.method) &&
+        !r.path.startsWith('/unsubscribe') &&
+        status < 400
+      ) {
+        fail(r, `a cross-site ${r.method} was accepted with ${status}`);
+      }
 
       if (!writes(r)) {
         // Reads must write nothing, answered or refused: checked together, before the next request
