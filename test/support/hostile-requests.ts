@@ -155,6 +155,7 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
     invalidUtf8String([0xed, 0xa0, 0x80]),
     invalidUtf8String([0xf4, 0x90, 0x80, 0x80]),
     invalidUtf8String([0xff]),
+    invalidUtf8String([0x00]),
   ),
   fc.string({ unit: 'binary', maxLength: 20 }),
   fc.double(),
