@@ -1,7 +1,7 @@
 import {
   type AccountStore,
   type AccountTokenStore,
-  issueLinkToken,
+  reserveLinkToken,
   TOKEN_PURPOSE,
 } from '../accounts/account-ports.js';
 import { identityKey, type User } from '../accounts/user.js';
@@ -115,19 +115,27 @@ export async function writePasswordLink(
 ): Promise<void> {
   const now = deps.clock();
   const validMs = kind === 'reset' ? RESET_VALID_MS : INVITATION_VALID_MS;
-  const { token, expiresAt } = await issueLinkToken(
+  const link = await reserveLinkToken(
     stores.accountTokens,
-    { purpose: TOKEN_PURPOSE.passwordReset, userId: user.id, data: null, validMs, replaces: true },
+    {
+      purpose: TOKEN_PURPOSE.passwordReset,
+      userId: user.id,
+      data: null,
+      validMs,
+      replaces: true,
+      preferences: user.preferences,
+    },
     now,
   );
-  const url = `${deps.publicUrl}/reset-password?token=${token}`;
-  const validUntil = formatExactWithZone(expiresAt, user.preferences);
+  // The URL without its token, and no expiry yet: both are filled in when the email is sent.
+  const url = `${deps.publicUrl}/reset-password?token=`;
   await stores.outbox.enqueue(
     kind === 'reset'
       ? {
           template: 'password-reset',
           to: user.email,
-          data: { username: user.username, resetUrl: url, validMinutes: validMs / 60_000, validUntil },
+          data: { username: user.username, resetUrl: url, validMinutes: validMs / 60_000, validUntil: '' },
+          link,
         }
       : {
           template: 'invitation',
@@ -137,8 +145,9 @@ export async function writePasswordLink(
             invitedBy,
             setPasswordUrl: url,
             validDays: validMs / 86_400_000,
-            validUntil,
+            validUntil: '',
           },
+          link,
         },
   );
 }
