@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import type { Dialect } from '../../src/adapters/db/database.js';
-import { compose } from '../../src/compose.js';
+import type { Dialect, OpenOptions } from '../../src/adapters/db/database.js';
+import { type ComposeOptions, compose } from '../../src/compose.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import type { Clock } from '../../src/domain/shared/clock.js';
@@ -20,11 +20,19 @@ export const defaultEngine: Dialect = process.env.TEST_ACCOUNTS_ENGINE === 'post
 
 /** A whole Concierge (real adapters, a fresh database of `engine`, else `defaultEngine`) for `app.request()` tests. */
 export async function testApp(
-  options: { engine?: Dialect; config?: Record<string, unknown>; clock?: Clock } = {},
+  options: {
+    engine?: Dialect;
+    config?: Record<string, unknown>;
+    clock?: Clock;
+    /** Kysely's query log, to count the statements a request runs. */
+    log?: OpenOptions['log'];
+    /** Replaces the argon2 hasher, e.g. with one that counts its calls around it. */
+    wrapHasher?: ComposeOptions['wrapHasher'];
+  } = {},
 ) {
   const dataDir = mkdtempSync(join(tmpdir(), 'concierge-app-'));
   cleanup(() => rmSync(dataDir, { recursive: true, force: true }));
-  const db = await freshDatabase(options.engine ?? defaultEngine);
+  const db = await freshDatabase(options.engine ?? defaultEngine, options.log ? { log: options.log } : {});
   const config: Config = parseConfig({
     dataDir,
     server: { publicUrl: testOrigin },
@@ -34,7 +42,11 @@ export async function testApp(
     ...options.config,
   });
   const logger = pino({ level: 'silent' });
-  const parts = compose(config, db, { logger, ...(options.clock ? { clock: options.clock } : {}) });
+  const parts = compose(config, db, {
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.wrapHasher ? { wrapHasher: options.wrapHasher } : {}),
+  });
   // Ends the SMTP pool's connections (mail.transport: smtp) with the test or file.
   cleanup(() => parts.transport.close());
   return { ...parts, db, config, dataDir, request: jsonRequester(parts.app) };

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, type LogConfig, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import Database from 'libsql';
 import pg from 'pg';
 import type { Tables } from './schema.js';
@@ -25,12 +25,14 @@ export interface OpenOptions {
   readonly poolSize?: number;
   /** SQLite: checkpoint the WAL from a child process, not inside commits (the server does). */
   readonly backgroundCheckpoints?: boolean;
+  /** Kysely's query log (tests count the statements a request runs). */
+  readonly log?: LogConfig;
 }
 
 /** Opens the database named by `url` (`file:<path>` or `postgres://…`) and checks that it answers. */
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Db> {
   if (url.startsWith('file:')) return openSqlite(url.slice('file:'.length), options);
-  return openPostgres(url, options.poolSize ?? 10);
+  return openPostgres(url, options.poolSize ?? 10, options.log);
 }
 
 // Pages of WAL after which a commit checkpoints (see below); with the background checkpointer only a
@@ -64,6 +66,7 @@ function openSqlite(path: string, options: OpenOptions): Db {
   const writes = writeCounter();
   const kysely = new Kysely<Tables>({
     dialect: watchWrites(new SqliteDialect({ database: cached }), writes.bump),
+    ...(options.log ? { log: options.log } : {}),
   });
   const close = async () => {
     await checkpointer?.stop();
@@ -72,7 +75,7 @@ function openSqlite(path: string, options: OpenOptions): Db {
   return { kysely, dialect: 'sqlite', label: `libsql ${path}`, writes, close };
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Db> {
+async function openPostgres(url: string, poolSize: number, log: LogConfig | undefined): Promise<Db> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -86,7 +89,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
   // An idle client's error (server restart) must not crash the process; the pool replaces the client.
   pool.on('error', () => {});
   const writes = writeCounter();
-  const kysely = new Kysely<Tables>({ dialect: watchWrites(new PostgresDialect({ pool }), writes.bump) });
+  const kysely = new Kysely<Tables>({
+    dialect: watchWrites(new PostgresDialect({ pool }), writes.bump),
+    ...(log ? { log } : {}),
+  });
   const parsed = new URL(url);
   const label = `postgres ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
   try {
