@@ -67,7 +67,7 @@ type HandleStores = Pick<ResetStores, 'accountTokens' | 'outbox'> & {
 };
 
 export interface ResetDeps {
-  readonly accounts: Pick<AccountStore, 'findBySignInName' | 'findById'>;
+  readonly accounts: Pick<AccountStore, 'findById'>;
   readonly tokens: Pick<AccountTokenStore, 'peek'>;
   readonly hasher: PasswordHasher;
   readonly policy: PasswordPolicy;
