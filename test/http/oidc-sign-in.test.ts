@@ -137,6 +137,9 @@ describe('GET /auth/oidc/{providerId}/start and /callback', () => {
     ['/\\evil.example'],
     ['javascript:alert(1)'],
     ['/ok\r\nSet-Cookie: x=1'],
+    ['/\t/evil.example/landing'],
+    ['/..//evil.example'],
+    ['\u2215\u2215evil.example'],
   ])('sends the browser home instead of to the foreign returnTo %j', async (returnTo) => {
     const sub = account({ email: `r-${unique()}@studio.example`, hd: 'studio.example' });
     const { res } = await ssoSignIn('google', sub, { returnTo });
