@@ -5,9 +5,8 @@ import { problem } from '../problem.js';
 
 /**
  * Headers of every 413 that refuses a body without reading it all. The rest of that body is still on
- * its way, so the connection cannot carry another request: Node's server closes it once the answer is
- * sent, and without `Connection: close` a keep-alive client would reuse it and see its next request
- * reset. Closing is chosen over draining: reading megabytes we are refusing would cost the bandwidth and
+ * its way, so the connection cannot carry another request and is closed once the answer is sent;
+ * without `Connection: close` a keep-alive client would reuse it and see its next request reset. Closing is chosen over draining: reading megabytes we are refusing would cost the bandwidth and
  * time the limit exists to save, and a bounded drain still has to close past its bound (RFC 9112 §9.6).
  */
 export const refusedBodyHeaders: Readonly<Record<string, string>> = { connection: 'close' };
