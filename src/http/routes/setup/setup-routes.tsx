@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { User } from '../../../domain/accounts/user.js';
 import { DomainError } from '../../../domain/shared/errors.js';
+import { anyone } from '../../access.js';
 import type { AppEnv } from '../../app-env.js';
 import { SetupPage } from '../../pages/setup-page.js';
 import { problemResponses, statusFor } from '../../problem.js';
@@ -28,7 +29,9 @@ const setupBody = z
 const setupRoute = createRoute({
   method: 'post',
   path: '/api/v1/setup',
+  operationId: 'createFirstAdministrator',
   tags: ['setup'],
+  ...anyone({ personal: true }),
   summary: 'Create the first administrator with the one-time link printed in the log at first start',
   request: { body: { required: true, content: { 'application/json': { schema: setupBody } } } },
   responses: {
