@@ -114,13 +114,17 @@ export function hostPlatform(tokens: readonly string[]) {
   };
 }
 
+/**
+ * `Cache-Control: no-store` on every answer of a route that takes no credential but whose answer still
+ * depends on who asks or carries a secret (sign-in, setup, pages and their redirects to /login).
+ */
+export const noStore: MiddlewareHandler<AppEnv> = async function noStore(c, next) {
+  earlyHeader(c, 'Cache-Control', 'no-store');
+  return next();
+};
+
 /** Anyone, signed in or not: no credential is needed (the OpenAPI document says `security: []`). */
 export function anyone(options: { personal?: boolean } = {}) {
   if (!options.personal) return { security: [] as Security };
-  // An answer about whoever just proved who they are (sign-in, setup): not for any cache either.
-  const noStore: MiddlewareHandler<AppEnv> = async function noStore(c, next) {
-    earlyHeader(c, 'Cache-Control', 'no-store');
-    return next();
-  };
   return { security: [] as Security, middleware: [noStore] as [MiddlewareHandler<AppEnv>] };
 }

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { ApiKey, NewApiKeyInput } from '../../../domain/accounts/api-keys.js';
 import { MAX_EXPIRES_IN_DAYS, MAX_KEY_NAME } from '../../../domain/accounts/api-keys.js';
 import type { Preferences } from '../../../domain/accounts/user.js';
-import { signedIn } from '../../access.js';
+import { noStore, signedIn } from '../../access.js';
 import type { AppEnv } from '../../app-env.js';
 import { clientIp } from '../../client-ip.js';
 import { problemResponses } from '../../problem.js';
@@ -125,9 +125,9 @@ export function apiKeysRoutes(deps: { apiKeys: ApiKeysService; trustProxy: boole
       <ApiKeysPage keys={keys} now={deps.apiKeys.now()} preferences={preferences} prefillName={name} />,
     );
   };
-  app.get('/account/api-keys', page);
+  app.get('/account/api-keys', noStore, page);
   // Integrations send people here to create their key: /account/api-keys/new?name=My%20integration
-  app.get('/account/api-keys/new', page);
+  app.get('/account/api-keys/new', noStore, page);
   return app;
 }
 
