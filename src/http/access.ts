@@ -11,7 +11,7 @@ import { earlyHeader } from './response-header.js';
  * operation, the authenticate middleware (whether the Authorization header is read at all), the
  * cross-site check (whether an Authorization header is the credential) and the route's own guard.
  *
- * The rule for API keys, GitLab's personal access tokens': a key acts as its owner on their own account
+ * The rule for API keys (that of GitLab's personal access tokens): a key acts as its owner on their own account
  * (`/api/v1/me…`: profile, preferences, picture, notifications, inbox, digest, listing sessions and
  * keys), and may take access away (revoke keys, end one session or all of them), so a leaked key or a
  * stolen session can be killed from a script. What creates or changes a credential needs a signed-in
@@ -20,34 +20,38 @@ import { earlyHeader } from './response-header.js';
  */
 export type Credential = 'session' | 'apiKey';
 
-/** The OpenAPI security schemes the declarations below name. */
-export const securitySchemes = {
-  sessionCookie: {
-    type: 'apiKey',
-    in: 'cookie',
-    name: 'concierge_session',
-    description:
-      'The session cookie set by signing in (`__Host-concierge_session` when served over https). Unsafe ' +
-      'requests carrying it must come from this service’s own origin (403 cross_origin_request).',
-  },
-  apiKey: {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'A personal API key (`cnc_…`, created on /account/api-keys), acting as its owner',
-  },
-  serviceToken: {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'One of the service tokens in configuration (serviceTokens), for the host platform',
-  },
-} as const;
+/** The OpenAPI security schemes the declarations below name; `cookie` is the session cookie's name. */
+export const securitySchemes = (cookie: string) =>
+  ({
+    sessionCookie: {
+      type: 'apiKey',
+      in: 'cookie',
+      name: cookie,
+      description:
+        'The session cookie set by signing in. Unsafe requests carrying it must come from this ' +
+        'service’s own origin (403 cross_origin_request).',
+    },
+    apiKey: {
+      type: 'http',
+      scheme: 'bearer',
+      description: 'A personal API key (`cnc_…`, created on /account/api-keys), acting as its owner',
+    },
+    serviceToken: {
+      type: 'http',
+      scheme: 'bearer',
+      description: 'One of the service tokens in configuration (serviceTokens), for the host platform',
+    },
+  }) as const;
 
 type Security = Array<Record<string, string[]>>;
 
 /** What a route declares; found again through its guard by `declaredAccess`. */
 export interface AccessDeclaration {
-  /** Who proves who they are with the Authorization header here: a person's API key, or the host platform. */
-  readonly bearer: 'apiKey' | 'serviceToken' | 'refusedApiKey' | null;
+  /**
+   * What the Authorization header is on this route: a person's API key (accepted, or read only to be
+   * refused with 403 where a session is needed) or the host platform's service token.
+   */
+  readonly bearer: 'apiKey' | 'refusedApiKey' | 'serviceToken';
 }
 
 const DECLARATION = Symbol('access declaration');

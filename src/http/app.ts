@@ -31,6 +31,7 @@ import { notificationsRoutes } from './routes/notifications/notifications-routes
 import type { NotificationsService } from './routes/notifications/service.js';
 import { type OidcSignInService, oidcRoutes } from './routes/oidc/oidc-routes.js';
 import { type SetupService, setupRoutes } from './routes/setup/setup-routes.js';
+import { sessionCookieName } from './session-cookie.js';
 import { validationHook } from './validation.js';
 
 /** Everything the HTTP layer needs, built by compose.ts. */
@@ -125,7 +126,8 @@ export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   );
   app.route('/', digestRoutes({ digests: deps.digests }));
 
-  for (const [name, scheme] of Object.entries(securitySchemes)) {
+  const schemes = securitySchemes(sessionCookieName(isHttps(deps.config.server.publicUrl)));
+  for (const [name, scheme] of Object.entries(schemes)) {
     app.openAPIRegistry.registerComponent('securitySchemes', name, scheme);
   }
   app.doc31('/api/v1/openapi.json', {
