@@ -51,7 +51,9 @@ export interface AccessDeclaration {
    * What the Authorization header is on this route: a person's API key (accepted, or read only to be
    * refused with 403 where a session is needed) or the host platform's service token.
    */
-  readonly bearer: 'apiKey' | 'refusedApiKey' | 'serviceToken';
+  readonly bearer?: 'apiKey' | 'refusedApiKey' | 'serviceToken';
+  /** The request carries its own credential (a signed link's token), so it may come from any origin. */
+  readonly signedLink?: true;
 }
 
 const DECLARATION = Symbol('access declaration');
@@ -126,6 +128,18 @@ export const noStore: MiddlewareHandler<AppEnv> = async function noStore(c, next
   earlyHeader(c, 'Cache-Control', 'no-store');
   return next();
 };
+
+/**
+ * A form a signed link posts to (`/unsubscribe`, RFC 8058 one-click): the link's token is the
+ * credential, so the cross-site check lets it through whatever cookie comes along. Not cached either.
+ */
+export const signedLink: MiddlewareHandler<AppEnv> = tagged(
+  async function signedLink(c, next) {
+    earlyHeader(c, 'Cache-Control', 'no-store');
+    return next();
+  },
+  { signedLink: true },
+);
 
 /** Anyone, signed in or not: no credential is needed (the OpenAPI document says `security: []`). */
 export function anyone(options: { personal?: boolean } = {}) {

@@ -10,7 +10,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * content type (Hono's csrf() checks only form types). A request whose Authorization header is the
  * credential carries no ambient credential and is exempt: where the route's declaration (access.ts)
  * says the header is read, the cookie beside it is never used. Elsewhere an Authorization header
- * exempts nothing. The token-authenticated /unsubscribe is exempt too.
+ * exempts nothing. A form a signed link posts to (`signedLink`, /unsubscribe) is exempt too.
  */
 export function csrfOrigin(publicUrl: string): MiddlewareHandler<AppEnv> {
   const ownOrigin = new URL(publicUrl).origin;
@@ -19,8 +19,9 @@ export function csrfOrigin(publicUrl: string): MiddlewareHandler<AppEnv> {
     if (!(c.req.header('cookie') ?? '').includes('concierge_session')) return next();
     const origin = c.req.header('origin');
     if (origin === ownOrigin) return next();
-    if (c.req.path === '/unsubscribe') return next();
-    if (c.req.header('authorization') !== undefined && declaredAccess(c)?.bearer) return next();
+    const declared = declaredAccess(c);
+    if (declared?.signedLink) return next();
+    if (c.req.header('authorization') !== undefined && declared?.bearer) return next();
     return problem(c, {
       status: 403,
       code: 'cross_origin_request',
