@@ -47,8 +47,8 @@ function setup() {
   const hashes = new Map<string, string>();
   const deps: SignInDeps = {
     users: {
-      findBySignInName: async (id) => (id.toLowerCase() === 'ada' ? user : null),
-      passwordHash: async (id) => hashes.get(id) ?? null,
+      findSignInCredentials: async (id) =>
+        id.toLowerCase() === 'ada' ? { user, passwordHash: hashes.get(user.id) ?? null } : null,
     },
     hasher,
     clock: () => new Date(1_000_000),
