@@ -35,6 +35,7 @@ import {
   setupOpen,
 } from './domain/accounts/first-admin.js';
 import type { DeviceDeps } from './domain/auth/known-devices.js';
+import type { PasswordHasher } from './domain/auth/password-hasher.js';
 import { validateSessionToken } from './domain/auth/sessions.js';
 import type { MailTransport } from './domain/mail/deliver-outbox.js';
 import { type Clock, systemClock } from './domain/shared/clock.js';
@@ -50,6 +51,8 @@ export interface ComposeOptions {
   readonly clock?: Clock;
   /** Replaces the configured mail transport (tests point it at their SMTP sink through config instead). */
   readonly transport?: MailTransport & { close(): void };
+  /** Replaces the argon2id hasher (tests wrap the real one to count its work). */
+  readonly hasher?: PasswordHasher;
 }
 
 /** The composition root: builds every adapter from configuration and wires the use cases. */
@@ -61,7 +64,7 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
   const render = notificationFiller(createRenderer(publicUrl));
   const transact = transactor(db, render, clock);
   const stores = storesFor(db.kysely, render, clock);
-  const hasher = argon2Hasher();
+  const hasher = options.hasher ?? argon2Hasher();
   const localProvider = config.providers.find((p) => p.kind === 'local');
   const userDeps: CreateUserDeps = {
     hasher,
