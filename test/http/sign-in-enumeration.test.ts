@@ -1,3 +1,4 @@
+import { Attribute, Change } from 'ldapts';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PasswordHasher } from '../../src/domain/auth/password-hasher.js';
 import { localUser, login, signedInLocal } from '../support/accounts.js';
@@ -68,12 +69,12 @@ async function countedApp(providers: readonly unknown[], throttle?: Record<strin
   const directories = providers.filter((p) => (p as { kind: string }).kind === 'ldap').length;
 
   /** One sign-in attempt: its reply as bytes, and what it cost. */
-  async function attempt(identifier: string, password: string) {
+  async function attempt(identifier: string, password: string, options: { directoryDown?: boolean } = {}) {
     verifications = 0;
     statements = [];
     let res!: Awaited<ReturnType<typeof login>>;
     const directory: DirectoryOperations | null =
-      directories > 0
+      directories > 0 && !options.directoryDown
         ? await directoryWork(slapd, async () => {
             res = await login(app, identifier, password, sameRequest);
           })
@@ -204,6 +205,125 @@ describe.each(setups)('a failed sign-in with $name', (setup) => {
         expect({ kind, ...seen.reply }).toEqual({ kind, ...baseline.reply });
         expect({ kind, ...seen.work }).toEqual({ kind, ...baseline.work });
       }
+    }
+  });
+});
+
+describe('a locked account', () => {
+  it('answers the same 429 after the same work as a locked unknown identifier', async () => {
+    const counted = await countedApp([local, ldap], {
+      account: { maxAttempts: 2, windowMinutes: 10, lockMinutes: 10 },
+      ip: { maxAttempts: 1000, windowMinutes: 10, lockMinutes: 10 },
+    });
+    const directoryPerson = await addPerson(slapd, {
+      uid: `l-${unique()}`,
+      password: `pw-${unique()}-long-enough`,
+    });
+    expect((await login(counted.app, directoryPerson.uid, directoryPerson.password)).status).toBe(200);
+    const identifiers = {
+      'unknown identifier': `nobody-${unique()}`,
+      'local account': (await localUser(counted.app)).user.username,
+      'directory account': directoryPerson.uid,
+    };
+    const locked = [];
+    for (const [kind, identifier] of Object.entries(identifiers)) {
+      // The attempt that starts the lock still answers 401 for all (an owner's notice is queued then).
+      const failures = [
+        await counted.attempt(identifier, wrongPassword),
+        await counted.attempt(identifier, wrongPassword),
+      ];
+      expect(failures.map((f) => f.reply.status)).toEqual([401, 401]);
+      const seen = await counted.attempt(identifier, wrongPassword);
+      expect(seen.reply.status).toBe(429);
+      // Refused before any password check, for every kind alike.
+      expect(seen.work.verifications).toBe(0);
+      expect(seen.work.directory).toEqual({ connections: 0, binds: 0, searches: 0, unbinds: 0 });
+      locked.push({ kind, ...seen });
+    }
+    const [first, ...rest] = locked;
+    expect(first!.reply.headers).toContainEqual(['retry-after', '600']);
+    for (const other of rest) {
+      expect({ kind: other.kind, ...other.reply, work: other.work }).toEqual({
+        kind: other.kind,
+        ...first!.reply,
+        work: first!.work,
+      });
+    }
+  });
+});
+
+describe('a local account named like a directory person', () => {
+  it("never sends the local account's password to the directory: no bind as that person", async () => {
+    const counted = await countedApp([local, ldap]);
+    // A policy that records every failed bind of its people (pwdFailureTime), for the two used here.
+    const policy = `cn=counting-${unique()},ou=policies,${baseDn}`;
+    await slapd.asRoot((c) =>
+      c.add(policy, {
+        objectClass: ['device', 'pwdPolicy'],
+        cn: policy.split(',')[0]!.slice(3),
+        pwdAttribute: 'userPassword',
+        pwdLockout: 'TRUE',
+        pwdMaxFailure: '1000',
+      }),
+    );
+    const counting = async () => {
+      const p = await addPerson(slapd, { uid: `c-${unique()}`, password: `pw-${unique()}-long-enough` });
+      await slapd.asRoot((c) =>
+        c.modify(
+          p.dn,
+          new Change({
+            operation: 'add',
+            modification: new Attribute({ type: 'pwdPolicySubentry', values: [policy] }),
+          }),
+        ),
+      );
+      return p;
+    };
+    const failedBinds = async (dn: string) => {
+      const { searchEntries } = await slapd.asRoot((c) =>
+        c.search(dn, { scope: 'base', attributes: ['pwdFailureTime'] }),
+      );
+      const value = searchEntries[0]?.pwdFailureTime;
+      return value === undefined ? 0 : Array.isArray(value) ? value.length : 1;
+    };
+    const twin = await counting();
+    await localUser(counted.app, { username: twin.uid });
+    const directoryOnly = await counting();
+
+    const byTwin = await counted.attempt(twin.uid, 'a-wrong-password-1');
+    const byDirectory = await counted.attempt(directoryOnly.uid, 'a-wrong-password-1');
+    expect(byTwin.reply).toEqual(byDirectory.reply);
+    expect(byTwin.work).toEqual(byDirectory.work);
+    // The directory person's wrong password was checked by the directory; the local account's never was.
+    expect(await failedBinds(directoryOnly.dn)).toBe(1);
+    expect(await failedBinds(twin.dn)).toBe(0);
+  });
+});
+
+// Last: it stops the directory.
+describe('while the directory cannot be reached', () => {
+  it('answers every failed attempt alike (503), after the same work, and local accounts still sign in', async () => {
+    const counted = await countedApp([local, ldap]);
+    const person = await addPerson(slapd, { uid: `d-${unique()}`, password: `pw-${unique()}-long-enough` });
+    expect((await login(counted.app, person.uid, person.password)).status).toBe(200);
+    const localAccount = await localUser(counted.app);
+    await slapd.stop();
+    try {
+      const seen = [];
+      for (const identifier of [`nobody-${unique()}`, localAccount.user.username, person.uid, person.mail]) {
+        seen.push(await counted.attempt(identifier, wrongPassword, { directoryDown: true }));
+      }
+      const [first, ...rest] = seen;
+      expect(first!.reply.status).toBe(503);
+      expect(JSON.parse(first!.reply.body).code).toBe('provider_unavailable');
+      expect(first!.work.verifications).toBe(1);
+      for (const other of rest) expect(other).toEqual(first);
+      const right = await counted.attempt(localAccount.user.username, localAccount.password, {
+        directoryDown: true,
+      });
+      expect(right.reply.status).toBe(200);
+    } finally {
+      await slapd.start();
     }
   });
 });
