@@ -102,11 +102,9 @@ export function composeAccounts(w: AccountsWiring) {
   const policy = passwordPolicyFrom(config);
   const t = config.auth.throttle;
   const accountRule = rule(t.account);
-  let dummy: Promise<string> | undefined;
-  const dummyHash = () => {
-    dummy ??= hasher.hash(generateToken());
-    return dummy;
-  };
+  // Hashed at start, not at the first unknown identifier, which would otherwise pay a hash as well.
+  const dummy = hasher.hash(generateToken());
+  const dummyHash = () => dummy;
   const tx = w.transact;
   const signInDeps: SignInDeps = {
     users: stores.accounts,

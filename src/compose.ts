@@ -52,8 +52,8 @@ export interface ComposeOptions {
   readonly clock?: Clock;
   /** Replaces the configured mail transport (tests point it at their SMTP sink through config instead). */
   readonly transport?: MailTransport & { close(): void };
-  /** Wraps the argon2 hasher (tests count its calls to show which requests pay for a hash). */
-  readonly wrapHasher?: (hasher: PasswordHasher) => PasswordHasher;
+  /** Replaces the argon2id hasher (tests wrap the real one to count its work). */
+  readonly hasher?: PasswordHasher;
 }
 
 /** The composition root: builds every adapter from configuration and wires the use cases. */
@@ -65,7 +65,7 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
   const render = notificationFiller(createRenderer(publicUrl));
   const transact = transactor(db, render, clock);
   const stores = storesFor(db.kysely, render, clock);
-  const hasher = options.wrapHasher ? options.wrapHasher(argon2Hasher()) : argon2Hasher();
+  const hasher = options.hasher ?? argon2Hasher();
   const localProvider = config.providers.find((p) => p.kind === 'local');
   const userDeps: CreateUserDeps = {
     hasher,

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Db, type Dialect, type OpenOptions, openDatabase } from '../../src/adapters/db/database.js';
+import { type Db, type Dialect, openDatabase } from '../../src/adapters/db/database.js';
 import { migrateToLatest } from '../../src/adapters/db/migrate.js';
 import { cleanup } from './cleanup.js';
 import { adminQuery, postgresAdminUrl } from './global-setup.js';
@@ -16,12 +16,15 @@ export const engines: readonly Dialect[] = ['sqlite', 'postgres'];
  */
 export async function freshDatabase(
   engine: Dialect,
-  options: { migrate?: boolean; log?: OpenOptions['log'] } = {},
+  options: { migrate?: boolean; onStatement?: (sql: string) => void } = {},
 ): Promise<Db & { url: string }> {
   const migrate = options.migrate !== false;
   const fromTemplate = engine === 'postgres' && migrate && process.env.TEST_POSTGRES_TEMPLATE !== undefined;
   const url = engine === 'sqlite' ? sqliteUrl() : await postgresDatabase(fromTemplate);
-  const db = await openDatabase(url, { poolSize: 5, ...(options.log ? { log: options.log } : {}) });
+  const db = await openDatabase(url, {
+    poolSize: 5,
+    ...(options.onStatement ? { onStatement: options.onStatement } : {}),
+  });
   // A copy of the run's migrated template has nothing left to run.
   if (migrate && !fromTemplate) await migrateToLatest(db);
   cleanup(() => db.close());

@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import type { Dialect, OpenOptions } from '../../src/adapters/db/database.js';
-import { type ComposeOptions, compose } from '../../src/compose.js';
+import type { Dialect } from '../../src/adapters/db/database.js';
+import { argon2Hasher } from '../../src/adapters/passwords/argon2-hasher.js';
+import { compose } from '../../src/compose.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
+import type { PasswordHasher } from '../../src/domain/auth/password-hasher.js';
 import type { Clock } from '../../src/domain/shared/clock.js';
 import { cleanup } from './cleanup.js';
 import { freshDatabase } from './databases.js';
@@ -24,15 +26,18 @@ export async function testApp(
     engine?: Dialect;
     config?: Record<string, unknown>;
     clock?: Clock;
-    /** Kysely's query log, to count the statements a request runs. */
-    log?: OpenOptions['log'];
-    /** Replaces the argon2 hasher, e.g. with one that counts its calls around it. */
-    wrapHasher?: ComposeOptions['wrapHasher'];
+    /** Wraps the real argon2 hasher (to count its work). */
+    hasher?: (real: PasswordHasher) => PasswordHasher;
+    /** Sees the SQL of every statement the app runs (migrations included). */
+    onStatement?: (sql: string) => void;
   } = {},
 ) {
   const dataDir = mkdtempSync(join(tmpdir(), 'concierge-app-'));
   cleanup(() => rmSync(dataDir, { recursive: true, force: true }));
-  const db = await freshDatabase(options.engine ?? defaultEngine, options.log ? { log: options.log } : {});
+  const db = await freshDatabase(
+    options.engine ?? defaultEngine,
+    options.onStatement ? { onStatement: options.onStatement } : {},
+  );
   const config: Config = parseConfig({
     dataDir,
     server: { publicUrl: testOrigin },
@@ -45,7 +50,7 @@ export async function testApp(
   const parts = compose(config, db, {
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.wrapHasher ? { wrapHasher: options.wrapHasher } : {}),
+    ...(options.hasher ? { hasher: options.hasher(argon2Hasher()) } : {}),
   });
   // Ends the SMTP pool's connections (mail.transport: smtp) with the test or file.
   cleanup(() => parts.transport.close());

@@ -21,6 +21,12 @@ export interface UserListQuery {
   readonly offset: number;
 }
 
+/** A user found by a sign-in name, with their local password hash (null when they have none). */
+export interface SignInCredentials {
+  readonly user: User;
+  readonly passwordHash: string | null;
+}
+
 /** Users as the account use cases read and change them (one store on both database engines). */
 export interface AccountStore {
   findById(id: string): Promise<User | null>;
@@ -33,6 +39,11 @@ export interface AccountStore {
   /** By username, email or a former username (alias), case-insensitively. */
   findBySignInName(identifier: string): Promise<User | null>;
   passwordHash(userId: string): Promise<string | null>;
+  /**
+   * `findBySignInName` and `passwordHash` in one statement whatever matches (a username, an email, an
+   * alias or nothing), so a sign-in costs the database the same for every identifier.
+   */
+  findSignInCredentials(identifier: string): Promise<SignInCredentials | null>;
   setPasswordHash(userId: string, hash: string, now: Date): Promise<void>;
   /** Throws `username_taken` / `email_taken` when a unique key collides. */
   update(userId: string, changes: UserChanges, now: Date): Promise<User>;
