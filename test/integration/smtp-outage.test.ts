@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { localUser, login, strongPassword } from '../support/accounts.js';
 import { cleanup } from '../support/cleanup.js';
 import { engines } from '../support/databases.js';
+import { signedInUser } from '../support/signed-in.js';
 import { testApp } from '../support/test-app.js';
 
 // An SMTP server that goes away for a while, with every kind of email in the outbox: notification
@@ -28,28 +29,47 @@ async function freePort(): Promise<number> {
 
 /**
  * A real SMTP server on `port` that can be stopped and started again; every message any of its
- * incarnations accepted is kept, parsed.
+ * incarnations accepted in full is kept, parsed. `afterAccept(n)` runs once the n-th message was
+ * acknowledged (250), e.g. to stop the server while others are still being sent.
  */
-function restartableSink(port: number) {
-  const received: Promise<ParsedMail>[] = [];
+function restartableSink(port: number, options: { afterAccept?: (n: number) => void } = {}) {
+  const received: ParsedMail[] = [];
+  const parsing = new Set<Promise<void>>();
+  let accepted = 0;
   let server: SMTPServer | undefined;
-  const stop = async () => {
+  let closing: Promise<void> = Promise.resolve();
+  const stop = () => {
     const running = server;
     server = undefined;
     // closeTimeout 1: pooled connections are cut at once (421), as when the relay goes down.
-    if (running) await new Promise<void>((resolve) => running.close(() => resolve()));
+    if (running) closing = new Promise<void>((resolve) => running.close(() => resolve()));
+    return closing;
   };
   cleanup(stop);
   return {
     async start() {
+      await closing;
       const s = new SMTPServer({
         authOptional: true,
         disabledCommands: ['STARTTLS', 'AUTH'],
         logger: false,
         closeTimeout: 1,
         onData(stream, _session, callback) {
-          received.push(simpleParser(stream));
-          stream.on('end', () => callback());
+          const parsed = simpleParser(stream).then(
+            (mail) => {
+              received.push(mail);
+            },
+            // Cut in the middle of DATA: the sender got no 250, so the message was not delivered.
+            () => {},
+          );
+          parsing.add(parsed);
+          void parsed.finally(() => parsing.delete(parsed));
+          stream.on('end', () => {
+            if (stream.sizeExceeded) return callback(new Error('too large'));
+            callback();
+            accepted += 1;
+            options.afterAccept?.(accepted);
+          });
         },
       });
       await new Promise<void>((resolve, reject) => {
@@ -59,7 +79,10 @@ function restartableSink(port: number) {
       server = s;
     },
     stop,
-    messages: () => Promise.all(received),
+    async messages() {
+      await Promise.all([...parsing]);
+      return [...received];
+    },
   };
 }
 
@@ -218,5 +241,54 @@ describe.each(engines)('outbox delivery across an SMTP outage on %s', (engine) =
       ).toHaveLength(1);
     }
     expect(mails).toHaveLength(expected.length);
+  });
+  it('emails being sent when the SMTP server goes down are retried, and each arrives once', async () => {
+    const port = await freePort();
+    let now = T0;
+    const app = await testApp({
+      engine,
+      clock: () => new Date(now),
+      config: {
+        serviceTokens: [serviceToken],
+        mail: {
+          transport: 'smtp',
+          smtp: { url: `smtp://127.0.0.1:${port}`, pool: true, maxConnections: 3 },
+          outbox: { maxAttempts: 20, batchSize: 50 },
+        },
+      },
+    });
+    // The server goes down right after acknowledging the 5th message, with others on the wire.
+    const sink = restartableSink(port, { afterAccept: (n) => n === 5 && void sink.stop() });
+    cleanup(() => app.transport.close());
+    await sink.start();
+    const people = await Promise.all([0, 1, 2].map(() => signedInUser(app)));
+    const events = Array.from({ length: 10 }, (_, i) => ({
+      type: 'task.assigned',
+      recipients: people.map((p) => p.user.username),
+      title: `Shot ${i}`,
+      idempotencyKey: `cut-${i}`,
+    }));
+    expect((await app.request('POST', '/api/v1/events', { events }, service)).status).toBe(202);
+
+    const cut = await app.outbox.runOnce();
+    expect(cut.sent).toBeGreaterThanOrEqual(5);
+    expect(cut.retried, 'the rest failed when the server went away').toBeGreaterThan(0);
+    expect(cut.sent + cut.retried).toBe(30);
+
+    await sink.start();
+    for (let run = 0; run < 10; run++) {
+      now += 5 * 60_000;
+      const report = await app.outbox.runOnce();
+      if (report.sent + report.retried === 0) break;
+    }
+    const rows = await app.db.kysely.selectFrom('outbox').select(['id', 'status']).execute();
+    expect(rows.filter((r) => r.status !== 'sent')).toEqual([]);
+    const mails = await sink.messages();
+    const byMessageId = new Map<string, number>();
+    for (const m of mails) byMessageId.set(m.messageId ?? '', (byMessageId.get(m.messageId ?? '') ?? 0) + 1);
+    expect([...byMessageId.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+    expect([...byMessageId.keys()].sort()).toEqual(rows.map((r) => `<${r.id}@concierge.test>`).sort());
+    const byRecipientSubject = new Set(mails.map((m) => `${toText(m)} | ${m.subject}`));
+    expect(byRecipientSubject.size).toBe(30);
   });
 });
