@@ -17,10 +17,12 @@ const compiled = compiledConcierge();
 const origin = 'http://concierge.test';
 const DIGESTS = 1000;
 const MAX_FAILURES = 4;
+const serviceToken = 'host-platform-token-replicas-0123456789abcdef01';
 
 const config = (smtpUrl: string) => `
 server: { publicUrl: "${origin}" }
 logging: { level: info }
+serviceTokens: ["${serviceToken}"]
 auth:
   # Other replicas' revocations and sign-outs count at once (the default allows up to 5 seconds).
   readCacheSeconds: 0
@@ -158,6 +160,12 @@ describe('two replicas on one PostgreSQL database', () => {
     const bearer = { authorization: `Bearer ${created.json.key}` };
     expect((await call(b, 'GET', '/api/v1/me', { headers: bearer })).status).toBe(200);
     expect((await call(a, 'GET', '/api/v1/me', { headers: bearer })).status).toBe(200);
+    const introspect = (server: RunningConcierge) =>
+      call(server, 'POST', '/api/v1/introspect', {
+        body: { token: created.json.key },
+        headers: { authorization: `Bearer ${serviceToken}` },
+      });
+    expect((await introspect(b)).json).toMatchObject({ active: true, kind: 'api_key' });
 
     const revoked = await call(a, 'DELETE', `/api/v1/me/api-keys/${created.json.id}`, {
       headers: { cookie },
@@ -166,6 +174,7 @@ describe('two replicas on one PostgreSQL database', () => {
     const refused = await call(b, 'GET', '/api/v1/me', { headers: bearer });
     expect(refused.status).toBe(401);
     expect(refused.json.detail).toMatch(/revoked/);
+    expect((await introspect(b)).json).toMatchObject({ active: false });
   });
 
   it('with both replicas running the jobs, 1,000 due digests become exactly 1,000 emails', async () => {
