@@ -146,6 +146,7 @@ describe.each(['sqlite', 'postgres'] as const)('crash recovery of the built serv
       .where('status', '=', 'pending')
       .execute();
     await db.kysely.updateTable('outbox').set({ lease_until: 0 }).where('status', '=', 'pending').execute();
+
     // 2. Restarted; the client retries every request with its idempotency keys.
     server = await startConcierge(compiled(), instance);
     for (const batch of all) {
@@ -165,11 +166,16 @@ describe.each(['sqlite', 'postgres'] as const)('crash recovery of the built serv
     expect(await count(db, 'select count(*) as n from notification_inbox')).toBe(expectedInbox);
     expect(await doubled(db, 'notification_inbox', 'user_id, event_id')).toEqual([]);
     expect(await doubled(db, 'notification_digest_items', 'user_id, event_id')).toEqual([]);
+    // Status changes go to the inbox and the digest, assignments to the inbox and an email.
+    expect(await count(db, 'select count(*) as n from notification_digest_items')).toBe(
+      expectedInbox - expectedEmails,
+    );
     expect(await count(db, "select count(*) as n from outbox where template = 'notification'")).toBe(
       expectedEmails,
     );
     // The stored fields name the event's title: one email per recipient and event.
     expect(await doubled(db, 'outbox', 'to_address, data', "template = 'notification'")).toEqual([]);
+
     // 3. Every user has a digest due; `concierge digest run` is killed while it writes them.
     // The job's first run creates the schedules (08:00 in each user's zone); they are made due now.
     await digestsFor(db, () => new Date()).job.runOnce();
@@ -209,6 +215,7 @@ describe.each(['sqlite', 'postgres'] as const)('crash recovery of the built serv
     expect(
       await count(db, 'select count(*) as n from notification_digest_items where digested_at is null'),
     ).toBe(0);
+
     // 4. The restarted server delivers everything to the SMTP server.
     const total = expectedEmails + USERS;
     await until(
