@@ -27,7 +27,13 @@ import { type DeviceDeps, recogniseDevice } from './domain/auth/known-devices.js
 import { endMySession, endOtherSessions, listMySessions } from './domain/auth/my-sessions.js';
 import type { PasswordHasher } from './domain/auth/password-hasher.js';
 import { describePolicy, type PasswordPolicy } from './domain/auth/password-policy.js';
-import { confirmPasswordReset, type ResetDeps, requestPasswordReset } from './domain/auth/password-reset.js';
+import {
+  confirmPasswordReset,
+  handleResetRequests,
+  type ResetDeps,
+  type ResetRequestQueue,
+  requestPasswordReset,
+} from './domain/auth/password-reset.js';
 import { createSession } from './domain/auth/sessions.js';
 import { type ExternalUserResolver, type SignInDeps, signIn } from './domain/auth/sign-in.js';
 import type { ThrottleRule } from './domain/auth/throttle.js';
@@ -37,7 +43,10 @@ import type { Transact } from './domain/shared/transaction.js';
 
 export interface AccountsWiring {
   readonly config: Config;
-  readonly stores: Pick<Stores, 'accounts' | 'accountTokens' | 'throttle' | 'sessions' | 'directoryRemovals'>;
+  readonly stores: Pick<
+    Stores,
+    'accounts' | 'accountTokens' | 'throttle' | 'sessions' | 'directoryRemovals' | 'resetRequests'
+  >;
   readonly transact: Transact<Stores>;
   readonly hasher: PasswordHasher;
   readonly clock: Clock;
@@ -51,6 +60,8 @@ export interface AccountsWiring {
   readonly reportError: (error: unknown, what: string) => void;
   /** Recognises the browser at sign-in and raises the new-sign-in notice. */
   readonly devices: DeviceDeps;
+  /** Recorded password-reset requests, claimed by this process's delivery job. */
+  readonly resetQueue: ResetRequestQueue;
 }
 
 const minutes = (m: number) => m * 60_000;
@@ -91,11 +102,9 @@ export function composeAccounts(w: AccountsWiring) {
   const policy = passwordPolicyFrom(config);
   const t = config.auth.throttle;
   const accountRule = rule(t.account);
-  let dummy: Promise<string> | undefined;
-  const dummyHash = () => {
-    dummy ??= hasher.hash(generateToken());
-    return dummy;
-  };
+  // Hashed at start, not at the first unknown identifier, which would otherwise pay a hash as well.
+  const dummy = hasher.hash(generateToken());
+  const dummyHash = () => dummy;
   const tx = w.transact;
   const signInDeps: SignInDeps = {
     users: stores.accounts,
@@ -135,6 +144,7 @@ export function composeAccounts(w: AccountsWiring) {
     rules: { account: rule(t.resetAccount), ip: rule(t.resetIp) },
     transact: tx,
     publicUrl,
+    requests: stores.resetRequests,
   };
   const profileDeps: ProfileDeps = { ...passwordDeps, accounts: stores.accounts, capabilities, transact: tx };
   const emailDeps: EmailChangeDeps = { clock, publicUrl, transact: tx };
@@ -235,6 +245,20 @@ export function composeAccounts(w: AccountsWiring) {
     signOut: (sessionId: string) => stores.sessions.delete(sessionId),
     requestReset: (input: { identifier: string; ip: string | null }) =>
       requestPasswordReset(resetDeps, input),
+    /** Turns up to `limit` recorded reset requests into emails (the delivery job runs it first). */
+    handleResetRequests: (limit: number) =>
+      handleResetRequests(
+        {
+          queue: w.resetQueue,
+          transact: tx,
+          clock,
+          capabilities,
+          rules: resetDeps.rules,
+          publicUrl,
+          onError: (err, request) => w.reportError(err, `password-reset email of request ${request.id}`),
+        },
+        limit,
+      ),
     async confirmReset(input: { token: string; newPassword: string; confirmPassword: string }) {
       const userId = await confirmPasswordReset(resetDeps, input);
       await notices.credentialsChanged(userId, clock(), 'password-reset');

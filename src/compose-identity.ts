@@ -9,7 +9,7 @@ import { changeDirectoryPassword } from './domain/auth/directory-password.js';
 import type { ExternalIdentity } from './domain/auth/external-identity.js';
 import { type ExternalSignInDeps, signInWithExternalIdentity } from './domain/auth/external-sign-in.js';
 import { type DeviceDeps, recogniseDevice } from './domain/auth/known-devices.js';
-import { finishRedirectSignIn, safeReturnTo, startRedirectSignIn } from './domain/auth/redirect-sign-in.js';
+import { finishRedirectSignIn, startRedirectSignIn } from './domain/auth/redirect-sign-in.js';
 import { createSession } from './domain/auth/sessions.js';
 import type { Clock } from './domain/shared/clock.js';
 import type { Transact } from './domain/shared/transaction.js';
@@ -44,7 +44,7 @@ export function composeIdentity(w: IdentityWiring) {
     start: (providerId, returnTo, meta) =>
       startRedirectSignIn({ tokens: stores.tokens, clock, throttle }, registry.redirect(providerId), {
         redirectUri: redirectUri(providerId),
-        returnTo: safeReturnTo(returnTo),
+        returnTo,
         ip: meta.ip,
       }),
     async finish(providerId, input) {

@@ -10,6 +10,7 @@ import { deleteExpiredRows } from './adapters/db/expired-rows.js';
 import { jobLease } from './adapters/db/job-lease.js';
 import { pendingMigrations } from './adapters/db/migrate.js';
 import { outboxDepth, outboxQueue } from './adapters/db/outbox-store.js';
+import { resetRequestQueue } from './adapters/db/reset-requests-store.js';
 import { serializedTransactor, storesFor, transactor } from './adapters/db/stores.js';
 import { purgeThrottle } from './adapters/db/throttle-store.js';
 import { createLogger } from './adapters/logging/logger.js';
@@ -35,6 +36,7 @@ import {
   setupOpen,
 } from './domain/accounts/first-admin.js';
 import type { DeviceDeps } from './domain/auth/known-devices.js';
+import type { PasswordHasher } from './domain/auth/password-hasher.js';
 import { validateSessionToken } from './domain/auth/sessions.js';
 import type { MailTransport } from './domain/mail/deliver-outbox.js';
 import { type Clock, systemClock } from './domain/shared/clock.js';
@@ -50,6 +52,8 @@ export interface ComposeOptions {
   readonly clock?: Clock;
   /** Replaces the configured mail transport (tests point it at their SMTP sink through config instead). */
   readonly transport?: MailTransport & { close(): void };
+  /** Replaces the argon2id hasher (tests wrap the real one to count its work). */
+  readonly hasher?: PasswordHasher;
 }
 
 /** The composition root: builds every adapter from configuration and wires the use cases. */
@@ -61,7 +65,7 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
   const render = notificationFiller(createRenderer(publicUrl));
   const transact = transactor(db, render, clock);
   const stores = storesFor(db.kysely, render, clock);
-  const hasher = argon2Hasher();
+  const hasher = options.hasher ?? argon2Hasher();
   const localProvider = config.providers.find((p) => p.kind === 'local');
   const userDeps: CreateUserDeps = {
     hasher,
@@ -83,20 +87,6 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
     (config.mail.transport === 'smtp' && config.mail.smtp
       ? smtpTransport({ ...config.mail.smtp, from: config.mail.from, messageIdDomain })
       : fileTransport({ dir: join(config.dataDir, 'mail'), from: config.mail.from, messageIdDomain }));
-  const outbox = outboxJob({
-    queue: outboxQueue(db, `${process.pid}-${randomUUID()}`, {
-      render,
-      onUnfillable: (email) =>
-        logger.error({ job: 'outbox', ...email }, 'an email could not be filled in: dead'),
-    }),
-    transport,
-    clock,
-    logger,
-    schedule: config.mail.outbox.schedule,
-    batchSize: config.mail.outbox.batchSize,
-    maxAttempts: config.mail.outbox.maxAttempts,
-  });
-
   const readiness = async (): Promise<{ ready: boolean; checks: Record<string, string> }> => {
     try {
       const pending = await pendingMigrations(db);
@@ -135,6 +125,22 @@ export function compose(config: Config, db: Db, options: ComposeOptions = {}) {
     directoryPassword: (user) => identity.directoryPassword(user),
     reportError: (err, what) => logger.error({ err }, `could not queue the ${what}`),
     devices,
+    resetQueue: resetRequestQueue(db, `${process.pid}-${randomUUID()}`),
+  });
+
+  const outbox = outboxJob({
+    queue: outboxQueue(db, `${process.pid}-${randomUUID()}`, {
+      render,
+      onUnfillable: (email) =>
+        logger.error({ job: 'outbox', ...email }, 'an email could not be filled in: dead'),
+    }),
+    transport,
+    clock,
+    logger,
+    schedule: config.mail.outbox.schedule,
+    batchSize: config.mail.outbox.batchSize,
+    maxAttempts: config.mail.outbox.maxAttempts,
+    intake: (limit) => accounts.handleResetRequests(limit),
   });
 
   // One re-check job per LDAP directory: who it no longer lists loses access within one schedule.

@@ -7,7 +7,8 @@ const command = 'digest run';
 /**
  * `concierge digest run [--user U] [--now ISO]`: runs due digests once, through the same code as the
  * job. `--user` (username, email or id) runs that user's digest whether or not it is due; `--now`
- * runs as if it were that instant.
+ * decides who is due, what is included and the next slots as if it were that instant, while the
+ * emails go out now (an operator trying "tomorrow at 08:00" sees tomorrow's digest arrive today).
  */
 export async function digestRun(args: readonly string[]): Promise<number> {
   const values = parseOptions(command, args, { user: { type: 'string' }, now: { type: 'string' } });
@@ -28,8 +29,7 @@ export async function digestRun(args: readonly string[]): Promise<number> {
   const config = loadConfigOrExit();
   const logger = consoleLogger(config.logging.level);
   const db = await openMigratedOrExit(config, logger);
-  const fixed = now;
-  const parts = compose(config, db, { logger, ...(fixed ? { clock: () => fixed } : {}) });
+  const parts = compose(config, db, { logger });
   try {
     let userId: string | undefined;
     if (values.user !== undefined) {
@@ -41,7 +41,10 @@ export async function digestRun(args: readonly string[]): Promise<number> {
       }
       userId = user.id;
     }
-    const report = await parts.digests.job.runOnce(userId === undefined ? {} : { userId });
+    const report = await parts.digests.job.runOnce({
+      ...(userId === undefined ? {} : { userId }),
+      ...(now === undefined ? {} : { asOf: now }),
+    });
     process.stdout.write(
       `digests: ${report.sent} sent, ${report.empty} with nothing unread, ${report.skipped} skipped, ` +
         `${report.failed} failed; ${report.scheduled} schedules updated\n`,

@@ -10,7 +10,8 @@ Commands:
                                printf '%s' "$PASSWORD" | concierge user create ... --password-stdin
   digest run [--user U] [--now ISO]
                                Run due digest emails once (into the outbox), as the every-minute job
-                               does; --user runs that user's digest now, --now runs as of that instant.
+                               does; --user runs that user's digest now; --now picks who is due and
+                               what is included as of that instant, and the emails still go out now.
   help                         Show this text.
 
 Exit codes: 0 success, 1 the command failed, 2 the command was called wrongly.

@@ -6,6 +6,7 @@ import type { Metrics } from '../adapters/metrics/metrics.js';
 import type { AccountsService } from '../compose-accounts.js';
 import type { Config } from '../config/schema.js';
 import { DomainError } from '../domain/shared/errors.js';
+import { securitySchemes } from './access.js';
 import type { AppEnv } from './app-env.js';
 import { allowedMethods } from './method-not-allowed.js';
 import { type Authenticator, authenticate } from './middleware/authenticate.js';
@@ -30,6 +31,7 @@ import { notificationsRoutes } from './routes/notifications/notifications-routes
 import type { NotificationsService } from './routes/notifications/service.js';
 import { type OidcSignInService, oidcRoutes } from './routes/oidc/oidc-routes.js';
 import { type SetupService, setupRoutes } from './routes/setup/setup-routes.js';
+import { sessionCookieName } from './session-cookie.js';
 import { validationHook } from './validation.js';
 
 /** Everything the HTTP layer needs, built by compose.ts. */
@@ -124,8 +126,13 @@ export function createApp(deps: HttpDeps): OpenAPIHono<AppEnv> {
   );
   app.route('/', digestRoutes({ digests: deps.digests }));
 
+  const schemes = securitySchemes(sessionCookieName(isHttps(deps.config.server.publicUrl)));
+  for (const [name, scheme] of Object.entries(schemes)) {
+    app.openAPIRegistry.registerComponent('securitySchemes', name, scheme);
+  }
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',
+    servers: [{ url: deps.config.server.publicUrl.replace(/\/$/, ''), description: 'This Concierge' }],
     info: {
       title: 'Concierge API',
       version: '1',

@@ -88,13 +88,19 @@ export const problemSchema = z
   })
   .meta({ id: 'Problem' });
 
-/** OpenAPI response entries for problems, e.g. `...problemResponses(400, 401)`. */
-export function problemResponses(...statuses: number[]) {
+/**
+ * OpenAPI response entries for problems, e.g. `...problemResponses(400, 401)`. `'4XX'` describes an
+ * operation that refuses nothing of its own: every answer outside 2xx is still problem+json.
+ */
+export function problemResponses(...statuses: Array<number | '4XX'>) {
   return Object.fromEntries(
     statuses.map((s) => [
       s,
       {
-        description: titles[s] ?? 'Error',
+        description:
+          s === '4XX'
+            ? 'Refused (this operation has no refusal of its own; every refusal is problem+json)'
+            : (titles[s] ?? 'Error'),
         content: { 'application/problem+json': { schema: problemSchema } },
       },
     ]),

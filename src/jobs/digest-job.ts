@@ -19,13 +19,14 @@ const KEEP_RUNS_MS = 35 * 86_400_000;
 
 /** The digest job: runs due digests every minute; `runOnce` is the same code for the CLI and tests. */
 export function digestJob(deps: DigestJobDeps): Job & {
-  runOnce(options?: { userId?: string }): Promise<DigestReport>;
+  runOnce(options?: { userId?: string; asOf?: Date }): Promise<DigestReport>;
 } {
-  const runOnce = async (options: { userId?: string } = {}): Promise<DigestReport> => {
+  const runOnce = async (options: { userId?: string; asOf?: Date } = {}): Promise<DigestReport> => {
     const report = await runDueDigests(deps.digests, {
       batchSize: deps.batchSize,
       maxBatches: deps.maxBatches,
       ...(options.userId === undefined ? {} : { userId: options.userId }),
+      ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
       onError: (userId, error) =>
         deps.logger.error(
           { err: error, job: 'digest', userId },

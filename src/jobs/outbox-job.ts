@@ -8,7 +8,10 @@ import {
 import type { Clock } from '../domain/shared/clock.js';
 import type { Job } from './scheduler.js';
 
-/** Delivers due outbox emails in bounded batches until none is due (or `maxBatches` ran). */
+/**
+ * Delivers due outbox emails in bounded batches until none is due (or `maxBatches` ran). `intake` first
+ * writes the emails of requests recorded for it (password resets), so they go out in the same run.
+ */
 export function outboxJob(deps: {
   queue: OutboxQueue;
   transport: MailTransport;
@@ -18,9 +21,16 @@ export function outboxJob(deps: {
   batchSize: number;
   maxAttempts: number;
   maxBatches?: number;
+  intake?: (limit: number) => Promise<number>;
 }): Job & { runOnce(stopping?: AbortSignal): Promise<DeliveryReport> } {
   const runOnce = async (stopping?: AbortSignal): Promise<DeliveryReport> => {
     const total = { sent: 0, retried: 0, dead: 0 };
+    if (deps.intake) {
+      for (let i = 0; i < (deps.maxBatches ?? 20); i++) {
+        if (i > 0 && stopping?.aborted) break;
+        if ((await deps.intake(deps.batchSize)) < deps.batchSize) break;
+      }
+    }
     for (let i = 0; i < (deps.maxBatches ?? 20); i++) {
       // On shutdown the batch in hand is finished and settled; the rest waits for the next start.
       if (i > 0 && stopping?.aborted) break;

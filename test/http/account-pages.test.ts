@@ -23,14 +23,25 @@ describe('account pages', () => {
     expect(res.text).toContain('data-return-to="/account/notifications"');
   });
 
-  it.each(['https://evil.example/', '//evil.example', '/\\evil.example', 'javascript:alert(1)'])(
-    '/login replaces the off-site returnTo %j with /account',
-    async (returnTo) => {
-      const res = await app.request('GET', `/login?returnTo=${encodeURIComponent(returnTo)}`);
-      expect(res.text).toContain('data-return-to="/account"');
-      expect(res.text).not.toContain('evil.example');
-    },
-  );
+  it.each([
+    'https://evil.example/',
+    '//evil.example',
+    '/\\evil.example',
+    'javascript:alert(1)',
+    '/\t/evil.example/landing',
+    '/..//evil.example',
+    '\uff0f\uff0fevil.example',
+  ])('/login replaces the off-site returnTo %j with /account', async (returnTo) => {
+    const res = await app.request('GET', `/login?returnTo=${encodeURIComponent(returnTo)}`);
+    expect(res.text).toContain('data-return-to="/account"');
+    expect(res.text).not.toContain('evil.example');
+  });
+
+  it('/login puts the path a browser would go to in the page, so its script uses it as given', async () => {
+    const res = await app.request('GET', `/login?returnTo=${encodeURIComponent('/inbox/../account?x=a b')}`);
+    expect(res.text).toContain('data-return-to="/account?x=a%20b"');
+    expect(res.text).toContain('href="/auth/oidc/google/start?returnTo=%2Faccount%3Fx%3Da%2520b"');
+  });
 
   it('/forgot-password asks for an email address or username', async () => {
     const res = await app.request('GET', '/forgot-password');

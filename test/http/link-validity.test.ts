@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { defaultPreferences } from '../../src/domain/accounts/user.js';
+import { formatExactWithZone } from '../../src/domain/notifications/date-format.js';
 import { linkIn, localUser, login, mailbox, signedInLocal, strongPassword } from '../support/accounts.js';
 import { expectProblem } from '../support/http-checks.js';
 import { testApp } from '../support/test-app.js';
@@ -98,6 +100,23 @@ describe('the password-reset link', () => {
     expectProblem(res, 400, 'token_invalid');
     expect(res.json.detail).toMatch(/expired/);
     expect(res.json.detail).toContain('Forgot your password?');
+  });
+});
+
+describe('a link whose email went out late', () => {
+  it('is minted when the email is sent: its stated validity counts from then, and holds', async () => {
+    const { user } = await localUser(app);
+    await newMail();
+    await app.request('POST', '/api/v1/auth/password-reset', { identifier: user.username });
+    // Mail was down for half an hour: the job sends the email only now.
+    now += 30 * MINUTE;
+    const sentAt = now;
+    const mail = await mailTo(user.email);
+    const until = formatExactWithZone(new Date(sentAt + 60 * MINUTE), defaultPreferences);
+    expect(mail.text).toContain(`within 60 minutes (until ${until})`);
+    now = sentAt + 59 * MINUTE;
+    const { token } = linkIn(mail.text, '/reset-password');
+    expect((await setPassword(token)).status).toBe(204);
   });
 });
 

@@ -70,6 +70,24 @@ describe.each(engines)('account stores on %s', async (engine) => {
       expect(await accounts.findBySignInName('')).toBeNull();
     });
 
+    it('finds sign-in credentials by username, email or alias with the hash, the username first', async () => {
+      const user = await insert({ username: 'Grace-Hopper' });
+      await accounts.setPasswordHash(user.id, 'hash-g', new Date());
+      const found = await accounts.findSignInCredentials('GRACE-HOPPER');
+      expect(found?.user).toEqual(await accounts.findById(user.id));
+      expect(found?.passwordHash).toBe('hash-g');
+      expect((await accounts.findSignInCredentials(user.email.toUpperCase()))?.user.id).toBe(user.id);
+      await accounts.addAlias(user.id, 'amazing-grace', new Date());
+      expect((await accounts.findSignInCredentials('Amazing-Grace'))?.passwordHash).toBe('hash-g');
+      // Another user whose email is this username: the username wins, as in findBySignInName.
+      const other = await insert({ email: 'grace-hopper-2@studio.example' });
+      const named = await insert({ username: 'grace-hopper-2@studio.example' });
+      expect((await accounts.findSignInCredentials('grace-hopper-2@studio.example'))?.user.id).toBe(named.id);
+      expect((await accounts.findSignInCredentials(other.email))?.passwordHash).toBeNull();
+      expect(await accounts.findSignInCredentials('nobody-here')).toBeNull();
+      expect(await accounts.findSignInCredentials('')).toBeNull();
+    });
+
     it('updates fields and translates a taken email into email_taken', async () => {
       const a = await insert();
       const b = await insert();

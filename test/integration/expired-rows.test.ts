@@ -3,6 +3,7 @@ import {
   DEAD_EMAIL_RETENTION_MS,
   DIGEST_ITEM_RETENTION_MS,
   deleteExpiredRows,
+  RESET_REQUEST_RETENTION_MS,
   SENT_EMAIL_RETENTION_MS,
   TOKEN_GRACE_MS,
 } from '../../src/adapters/db/expired-rows.js';
@@ -113,8 +114,31 @@ describe.each(engines)('deleting expired rows on %s', (engine) => {
       .values([item('stale', t - DIGEST_ITEM_RETENTION_MS - 1), item('fresh', t - 60_000)])
       .execute();
 
+    const request = (id: string, requestedAt: number) => ({
+      id,
+      identifier: 'someone',
+      ip: null,
+      requested_at: requestedAt,
+      lease_owner: null,
+      lease_until: null,
+    });
+    await k
+      .insertInto('password_reset_requests')
+      .values([request('stuck', t - RESET_REQUEST_RETENTION_MS - 1), request('waiting', t - 60_000)])
+      .execute();
+
     const deleted = await deleteExpiredRows(db.kysely, now, 1000);
-    expect(deleted).toEqual({ sessions: 2, tokens: 1, sentEmails: 1, deadEmails: 1, digestItems: 1 });
+    expect(deleted).toEqual({
+      sessions: 2,
+      tokens: 1,
+      sentEmails: 1,
+      deadEmails: 1,
+      digestItems: 1,
+      resetRequests: 1,
+    });
+    expect(await ids(k.selectFrom('password_reset_requests').select('id').execute(), 'id')).toEqual([
+      'waiting',
+    ]);
     expect(await ids(k.selectFrom('notification_digest_items').select('id').execute(), 'id')).toEqual([
       'fresh',
     ]);
@@ -134,6 +158,7 @@ describe.each(engines)('deleting expired rows on %s', (engine) => {
       sentEmails: 0,
       deadEmails: 0,
       digestItems: 0,
+      resetRequests: 0,
     });
   });
 

@@ -232,4 +232,42 @@ describe.each(engines)('the outbox on %s', (engine) => {
     expect(await queue.claim(10, now)).toEqual([]);
     expect(await outboxDepth(db)).toBe(0);
   });
+
+  it('drops the text of a link email queued rendered before links were minted at delivery, once settled', async () => {
+    const legacy = (id: string, template: string) => ({
+      id,
+      to_address: `${id}@studio.example`,
+      subject: 's',
+      html: '<a href="http://concierge.test/reset-password?token=legacytoken">x</a>',
+      text: 'http://concierge.test/reset-password?token=legacytoken',
+      headers: '{}',
+      template,
+      data: null,
+      link: null,
+      status: 'pending' as const,
+      next_attempt_at: T0,
+      created_at: T0,
+      lease_owner: null,
+      lease_until: null,
+      last_error: null,
+      sent_at: null,
+    });
+    await db.kysely
+      .insertInto('outbox')
+      .values([legacy('reset', 'password-reset'), legacy('dead', 'invitation'), legacy('test', 'test')])
+      .execute();
+    const queue = outboxQueue(db, 'owner', { render: lightRender });
+    const claimed = await queue.claim(10, at(0));
+    // Still delivered as stored.
+    expect(claimed.find((e) => e.id === 'reset')?.text).toContain('token=legacytoken');
+    await queue.markSent('reset', at(1));
+    await queue.markSent('test', at(1));
+    await queue.markFailed('dead', { attempts: 1, retryAt: null, error: 'refused' });
+    const rows = await db.kysely.selectFrom('outbox').select(['id', 'html', 'text']).orderBy('id').execute();
+    expect(rows.map((r) => [r.id, r.html.includes('legacytoken'), r.text.includes('legacytoken')])).toEqual([
+      ['dead', false, false],
+      ['reset', false, false],
+      ['test', true, true],
+    ]);
+  });
 });

@@ -16,12 +16,15 @@ export const engines: readonly Dialect[] = ['sqlite', 'postgres'];
  */
 export async function freshDatabase(
   engine: Dialect,
-  options: { migrate?: boolean } = {},
+  options: { migrate?: boolean; onStatement?: (sql: string) => void } = {},
 ): Promise<Db & { url: string }> {
   const migrate = options.migrate !== false;
   const fromTemplate = engine === 'postgres' && migrate && process.env.TEST_POSTGRES_TEMPLATE !== undefined;
   const url = engine === 'sqlite' ? sqliteUrl() : await postgresDatabase(fromTemplate);
-  const db = await openDatabase(url, { poolSize: 5 });
+  const db = await openDatabase(url, {
+    poolSize: 5,
+    ...(options.onStatement ? { onStatement: options.onStatement } : {}),
+  });
   // A copy of the run's migrated template has nothing left to run.
   if (migrate && !fromTemplate) await migrateToLatest(db);
   cleanup(() => db.close());

@@ -41,8 +41,8 @@ async function pause(message: Record<string, unknown>): Promise<never> {
 const scheduling = digestScheduling(db, storeOptions);
 const pausingScheduling: typeof scheduling = {
   ...scheduling,
-  async claimDue(now, limit) {
-    const ids = await scheduling.claimDue(now, limit);
+  async claimDue(now, limit, dueBy) {
+    const ids = await scheduling.claimDue(now, limit, dueBy);
     if (pauseAt === 'claim' && ids.length > 0) await pause({ at: 'claim', claimed: ids.length });
     return ids;
   },

@@ -21,6 +21,10 @@ export interface TestOidcProvider {
   readonly clientSecret: string;
   /** Adds an account; returns its Google-like numeric `sub`, which is also what one types at the login form. */
   addAccount(account: TestAccount): string;
+  /** Stops answering (the port closes, open connections are cut), keeping accounts and keys for `start()`. */
+  stop(): Promise<void>;
+  /** Listens again on the same port: the issuer is unchanged. */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,7 +50,8 @@ export async function startOidcProvider(options: { redirectUris: string[] }): Pr
   const accounts = new Map<string, TestAccount>();
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  const issuer = `http://127.0.0.1:${port}`;
   const clientId = 'concierge-test';
   const clientSecret = 'concierge-test-secret-0123456789abcdef';
   const provider = new Provider(issuer, {
@@ -92,7 +97,25 @@ export async function startOidcProvider(options: { redirectUris: string[] }): Pr
       accounts.set(sub, account);
       return sub;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Kept-alive connections would otherwise go on answering: a real outage cuts them too.
+        server.closeAllConnections();
+      }),
+    start: () =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+      }),
   };
 }
 

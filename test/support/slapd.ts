@@ -39,10 +39,93 @@ export interface Slapd {
   readonly servicePassword: string;
   /** Runs `work` bound as the directory's root DN (to change the directory under test). */
   asRoot<T>(work: (client: Client) => Promise<T>): Promise<T>;
+  /**
+   * Operations the server completed since it started, from its monitor (`cn=Monitor`): connections
+   * accepted, binds, searches, unbinds. Reading them costs operations too; `directoryWork` subtracts them.
+   */
+  operations(): Promise<DirectoryOperations>;
   /** Stops the server (the port closes), keeping its data for `start()`. */
   stop(): Promise<void>;
   start(): Promise<void>;
 }
+
+/** Counts of what a directory served (see `Slapd.operations`). */
+export interface DirectoryOperations {
+  readonly connections: number;
+  readonly binds: number;
+  readonly searches: number;
+  readonly unbinds: number;
+}
+
+const monitored = { binds: 'Bind', searches: 'Search', unbinds: 'Unbind' } as const;
+
+/**
+ * What `work` cost the directory: the difference of two readings of its monitor, less what reading the
+ * monitor itself costs. An unbind gets no answer, so its count may land a moment after the client
+ * moved on: the reading is repeated until it only grows by the reading's own cost. Nothing else may
+ * use the directory meanwhile.
+ */
+export async function directoryWork(
+  slapd: Slapd,
+  work: () => Promise<unknown>,
+): Promise<DirectoryOperations> {
+  const cost = await readingCost(slapd);
+  const quiet = (a: DirectoryOperations, b: DirectoryOperations) => total(minus(minus(b, a), cost)) === 0;
+  // Each reading's own operations land between its snapshot and the next one: one `cost` per interval.
+  let before = await slapd.operations();
+  for (let attempt = 0; ; attempt++) {
+    const next = await slapd.operations();
+    if (quiet(before, next)) {
+      before = next;
+      break;
+    }
+    if (attempt > 50) throw new Error('the directory kept serving operations: something else is using it');
+    before = next;
+  }
+  await work();
+  const readings = [await slapd.operations()];
+  for (let attempt = 0; ; attempt++) {
+    const next = await slapd.operations();
+    const last = readings[readings.length - 1]!;
+    if (quiet(last, next)) break;
+    if (attempt > 50) throw new Error('the directory kept serving operations: something else is using it');
+    readings.push(next);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const after = readings[readings.length - 1]!;
+  let result = minus(after, before);
+  for (let i = 0; i < readings.length; i++) result = minus(result, cost);
+  return result;
+}
+
+const readingCosts = new WeakMap<Slapd, DirectoryOperations>();
+
+async function readingCost(slapd: Slapd): Promise<DirectoryOperations> {
+  const known = readingCosts.get(slapd);
+  if (known) return known;
+  // The smallest difference of consecutive readings with nothing else running is the reading itself.
+  let previous = await slapd.operations();
+  let smallest: DirectoryOperations | null = null;
+  for (let i = 0; i < 4; i++) {
+    const next = await slapd.operations();
+    const delta = minus(next, previous);
+    if (!smallest || total(delta) < total(smallest)) smallest = delta;
+    previous = next;
+  }
+  readingCosts.set(slapd, smallest!);
+  return smallest!;
+}
+
+function minus(a: DirectoryOperations, b: DirectoryOperations): DirectoryOperations {
+  return {
+    connections: a.connections - b.connections,
+    binds: a.binds - b.binds,
+    searches: a.searches - b.searches,
+    unbinds: a.unbinds - b.unbinds,
+  };
+}
+
+const total = (o: DirectoryOperations) => o.connections + o.binds + o.searches + o.unbinds;
 
 /**
  * The `providers[]` entry of a Concierge configuration for this directory: the studio's people, the
@@ -130,8 +213,31 @@ export async function startSlapd(): Promise<Slapd & { dispose(): Promise<void> }
     }
   };
 
+  const operations = () =>
+    asRoot(async (client): Promise<DirectoryOperations> => {
+      const { searchEntries } = await client.search('cn=Monitor', {
+        scope: 'sub',
+        filter: '(|(cn=Total)(cn=Bind)(cn=Search)(cn=Unbind))',
+        attributes: ['cn', 'monitorOpCompleted', 'monitorCounter'],
+      });
+      const counter = (dn: string, attribute: string) => {
+        const entry = searchEntries.find((e) => e.dn.toLowerCase() === dn.toLowerCase());
+        const value = entry?.[attribute];
+        if (value === undefined) throw new Error(`slapd's monitor has no ${attribute} at ${dn}`);
+        return Number(Array.isArray(value) ? value[0] : value);
+      };
+      const op = (name: string) => counter(`cn=${name},cn=Operations,cn=Monitor`, 'monitorOpCompleted');
+      return {
+        connections: counter('cn=Total,cn=Connections,cn=Monitor', 'monitorCounter'),
+        binds: op(monitored.binds),
+        searches: op(monitored.searches),
+        unbinds: op(monitored.unbinds),
+      };
+    });
+
   await start();
   return {
+    operations,
     url,
     ldapsUrl: `ldaps://127.0.0.1:${tlsPort}`,
     caFile: join(dir, 'ca.pem'),
@@ -253,6 +359,8 @@ overlay ppolicy
 ppolicy_default "cn=default,ou=policies,${baseDn}"
 access to attrs=userPassword by self write by anonymous auth by * none
 access to * by * read
+database monitor
+access to * by dn.exact="cn=admin,${baseDn}" read by * none
 `;
 }
 

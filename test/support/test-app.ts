@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Dialect } from '../../src/adapters/db/database.js';
+import { argon2Hasher } from '../../src/adapters/passwords/argon2-hasher.js';
 import { compose } from '../../src/compose.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
+import type { PasswordHasher } from '../../src/domain/auth/password-hasher.js';
 import type { Clock } from '../../src/domain/shared/clock.js';
 import { cleanup } from './cleanup.js';
 import { freshDatabase } from './databases.js';
@@ -20,11 +22,22 @@ export const defaultEngine: Dialect = process.env.TEST_ACCOUNTS_ENGINE === 'post
 
 /** A whole Concierge (real adapters, a fresh database of `engine`, else `defaultEngine`) for `app.request()` tests. */
 export async function testApp(
-  options: { engine?: Dialect; config?: Record<string, unknown>; clock?: Clock } = {},
+  options: {
+    engine?: Dialect;
+    config?: Record<string, unknown>;
+    clock?: Clock;
+    /** Wraps the real argon2 hasher (to count its work). */
+    hasher?: (real: PasswordHasher) => PasswordHasher;
+    /** Sees the SQL of every statement the app runs (migrations included). */
+    onStatement?: (sql: string) => void;
+  } = {},
 ) {
   const dataDir = mkdtempSync(join(tmpdir(), 'concierge-app-'));
   cleanup(() => rmSync(dataDir, { recursive: true, force: true }));
-  const db = await freshDatabase(options.engine ?? defaultEngine);
+  const db = await freshDatabase(
+    options.engine ?? defaultEngine,
+    options.onStatement ? { onStatement: options.onStatement } : {},
+  );
   const config: Config = parseConfig({
     dataDir,
     server: { publicUrl: testOrigin },
@@ -34,7 +47,11 @@ export async function testApp(
     ...options.config,
   });
   const logger = pino({ level: 'silent' });
-  const parts = compose(config, db, { logger, ...(options.clock ? { clock: options.clock } : {}) });
+  const parts = compose(config, db, {
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.hasher ? { hasher: options.hasher(argon2Hasher()) } : {}),
+  });
   // Ends the SMTP pool's connections (mail.transport: smtp) with the test or file.
   cleanup(() => parts.transport.close());
   return { ...parts, db, config, dataDir, request: jsonRequester(parts.app) };

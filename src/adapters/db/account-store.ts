@@ -56,6 +56,38 @@ export function accountStore(db: Executor): AccountStore {
         .executeTakeFirst();
       return row?.hash ?? null;
     },
+    async findSignInCredentials(identifier) {
+      const key = identityKey(identifier);
+      // Every identifier runs this one statement, the empty one too: none is cheaper to refuse than another.
+      const row = await db
+        .selectFrom('users')
+        .leftJoin('password_credentials', 'password_credentials.user_id', 'users.id')
+        .selectAll('users')
+        .select('password_credentials.hash as password_hash')
+        .where((eb) =>
+          eb.or([
+            eb('users.username_key', '=', key),
+            eb('users.email_key', '=', key),
+            eb(
+              'users.id',
+              'in',
+              eb
+                .selectFrom('username_aliases')
+                .select('username_aliases.user_id')
+                .where('alias_key', '=', key),
+            ),
+          ]),
+        )
+        // The order findBySignInName keeps: a username wins over another user's email, both over an alias.
+        .orderBy(
+          sql`case when ${sql.ref('users.username_key')} = ${key} then 0 when ${sql.ref('users.email_key')} = ${key} then 1 else 2 end`,
+        )
+        .limit(1)
+        .executeTakeFirst();
+      if (!row) return null;
+      const { password_hash, ...user } = row;
+      return { user: toUser(user), passwordHash: password_hash ?? null };
+    },
     async setPasswordHash(userId, hash, now) {
       await db
         .insertInto('password_credentials')

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, type LogEvent, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import Database from 'libsql';
 import pg from 'pg';
 import type { Tables } from './schema.js';
@@ -25,12 +25,14 @@ export interface OpenOptions {
   readonly poolSize?: number;
   /** SQLite: checkpoint the WAL from a child process, not inside commits (the server does). */
   readonly backgroundCheckpoints?: boolean;
+  /** Called with the SQL of every statement run, transaction control included (tests count work with it). */
+  readonly onStatement?: (sql: string) => void;
 }
 
 /** Opens the database named by `url` (`file:<path>` or `postgres://…`) and checks that it answers. */
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Db> {
   if (url.startsWith('file:')) return openSqlite(url.slice('file:'.length), options);
-  return openPostgres(url, options.poolSize ?? 10);
+  return openPostgres(url, options.poolSize ?? 10, options.onStatement);
 }
 
 // Pages of WAL after which a commit checkpoints (see below); with the background checkpointer only a
@@ -64,6 +66,7 @@ function openSqlite(path: string, options: OpenOptions): Db {
   const writes = writeCounter();
   const kysely = new Kysely<Tables>({
     dialect: watchWrites(new SqliteDialect({ database: cached }), writes.bump),
+    ...statementLog(options.onStatement),
   });
   const close = async () => {
     await checkpointer?.stop();
@@ -72,7 +75,11 @@ function openSqlite(path: string, options: OpenOptions): Db {
   return { kysely, dialect: 'sqlite', label: `libsql ${path}`, writes, close };
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Db> {
+async function openPostgres(
+  url: string,
+  poolSize: number,
+  onStatement: OpenOptions['onStatement'],
+): Promise<Db> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -86,7 +93,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
   // An idle client's error (server restart) must not crash the process; the pool replaces the client.
   pool.on('error', () => {});
   const writes = writeCounter();
-  const kysely = new Kysely<Tables>({ dialect: watchWrites(new PostgresDialect({ pool }), writes.bump) });
+  const kysely = new Kysely<Tables>({
+    dialect: watchWrites(new PostgresDialect({ pool }), writes.bump),
+    ...statementLog(onStatement),
+  });
   const parsed = new URL(url);
   const label = `postgres ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
   try {
@@ -96,6 +106,11 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
     throw new Error(`cannot reach the database at ${label}: ${(error as Error).message}`, { cause: error });
   }
   return { kysely, dialect: 'postgres', label, writes, close: () => kysely.destroy() };
+}
+
+// Kysely logs on the connection, so begin and commit are reported like any statement; failed ones too.
+function statementLog(onStatement: OpenOptions['onStatement']): { log?: (event: LogEvent) => void } {
+  return onStatement ? { log: (event) => onStatement(event.query.sql) } : {};
 }
 
 function writeCounter() {

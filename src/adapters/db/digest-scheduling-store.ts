@@ -21,13 +21,13 @@ function intentSql(defaults: DigestDefaults): Expression<string> {
 export function digestScheduling(db: Db, options: DigestStoreOptions): DigestScheduling {
   const k = db.kysely;
   return {
-    claimDue(now, limit) {
+    claimDue(now, limit, dueBy = now) {
       return claimDue(db, 'digest_schedules', {
         owner: options.owner,
         now: now.getTime(),
         leaseMs: options.leaseMs,
         limit,
-        due: sql`next_run_at is not null and next_run_at <= ${now.getTime()}`,
+        due: sql`next_run_at is not null and next_run_at <= ${dueBy.getTime()}`,
         orderBy: sql`next_run_at`,
       });
     },

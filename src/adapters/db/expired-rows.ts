@@ -10,6 +10,9 @@ export const DEAD_EMAIL_RETENTION_MS = 90 * DAY;
 // A digest covers at most a week; items a month old were digested long ago, or belong to someone whose
 // digest is off (routing still files them, so turning it back on does not bring months of old news).
 export const DIGEST_ITEM_RETENTION_MS = 30 * DAY;
+// A password-reset request is handled within seconds; one still there after a day failed every time it
+// was claimed (each failure is logged) and the person has long asked again or given up.
+export const RESET_REQUEST_RETENTION_MS = DAY;
 
 export type Deleted = {
   readonly sessions: number;
@@ -17,13 +20,14 @@ export type Deleted = {
   readonly sentEmails: number;
   readonly deadEmails: number;
   readonly digestItems: number;
+  readonly resetRequests: number;
 };
 
 /**
  * Deletes at most `limit` rows of each kind that nothing needs any more: sessions past their expiry,
  * one-time tokens (password reset, email change, setup, single sign-on attempts) a week past theirs,
- * emails sent over a month ago, dead emails three months after their last attempt, and digest items
- * over a month old. One bounded statement per kind, so the single SQLite writer is never held long;
+ * emails sent over a month ago, dead emails three months after their last attempt, digest items
+ * over a month old, and password-reset requests a day old (handling them kept failing). One bounded statement per kind, so the single SQLite writer is never held long;
  * idempotent, so every replica may run it.
  */
 export async function deleteExpiredRows(db: Executor, now: Date, limit: number): Promise<Deleted> {
@@ -77,11 +81,22 @@ export async function deleteExpiredRows(db: Executor, now: Date, limit: number):
         .limit(limit),
     )
     .executeTakeFirst();
+  const resetRequests = await db
+    .deleteFrom('password_reset_requests')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('password_reset_requests')
+        .select('id')
+        .where('requested_at', '<', t - RESET_REQUEST_RETENTION_MS)
+        .limit(limit),
+    )
+    .executeTakeFirst();
   return {
     sessions: Number(sessions.numDeletedRows),
     tokens: Number(tokens.numDeletedRows),
     sentEmails: Number(sentEmails.numDeletedRows),
     deadEmails: Number(deadEmails.numDeletedRows),
     digestItems: Number(digestItems.numDeletedRows),
+    resetRequests: Number(resetRequests.numDeletedRows),
   };
 }

@@ -11,6 +11,7 @@ import { directoryRemovals } from './migrations/0008-directory-removals.js';
 import { jobLeases } from './migrations/0009-job-leases.js';
 import { knownDevices } from './migrations/0010-known-devices.js';
 import { outboxFields } from './migrations/0011-outbox-fields.js';
+import { linksAtDelivery } from './migrations/0012-links-at-delivery.js';
 
 // Every migration, in order. Names never change once released; add a new file for each change.
 function allMigrations(db: Db): Record<string, Migration> {
@@ -26,6 +27,7 @@ function allMigrations(db: Db): Record<string, Migration> {
     '0009-job-leases': jobLeases(db.dialect),
     '0010-known-devices': knownDevices(db.dialect),
     '0011-outbox-fields': outboxFields(),
+    '0012-links-at-delivery': linksAtDelivery(db.dialect),
   };
 }
 

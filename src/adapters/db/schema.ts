@@ -62,6 +62,11 @@ export interface OneTimeTokensTable {
   created_at: number;
   expires_at: number;
   used_at: number | null;
+  /**
+   * The link an outbox email will carry (migration 0012): the row is reserved with a placeholder
+   * `token_hash` that no token hashes to, and the delivery job writes the real hash when it sends.
+   */
+  link_id: string | null;
 }
 
 export interface OutboxTable {
@@ -75,6 +80,8 @@ export interface OutboxTable {
   template: string;
   /** The template's fields as JSON when the email is filled in at delivery (subject, html, text empty). */
   data: string | null;
+  /** JSON EmailLink of an email whose one-time link is minted at delivery (migration 0012), else null. */
+  link: string | null;
   status: 'pending' | 'sent' | 'dead';
   attempts: Generated<number>;
   next_attempt_at: number;
@@ -108,4 +115,16 @@ export interface Tables extends NotificationTables, AccountTables, IdentityTable
   one_time_tokens: OneTimeTokensTable;
   outbox: OutboxTable;
   api_keys: ApiKeysTable;
+  password_reset_requests: PasswordResetRequestsTable;
+}
+
+/** "Forgot your password?" requests, waiting for the delivery job (migration 0012). */
+export interface PasswordResetRequestsTable {
+  id: string;
+  /** what the person typed: looked up only by the job, so the answer is the same for everyone */
+  identifier: string;
+  ip: string | null;
+  requested_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
 }

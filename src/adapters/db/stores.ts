@@ -11,6 +11,7 @@ import { knownDevicesStore } from './known-devices-store.js';
 import { ingestWriter } from './notification-ingest-store.js';
 import { notificationSettingsStore } from './notification-settings-store.js';
 import { outboxWriter, type RenderEmail } from './outbox-store.js';
+import { resetRequestStore } from './reset-requests-store.js';
 import { sessionsStore } from './sessions-store.js';
 import { throttleStore } from './throttle-store.js';
 import { oneTimeTokenStore } from './tokens-store.js';
@@ -33,6 +34,7 @@ export function storesFor(executor: Executor, render: RenderEmail, clock: Clock)
     knownDevices: knownDevicesStore(executor),
     notificationIngest: ingestWriter(executor, clock),
     notificationSettings: notificationSettingsStore(executor),
+    resetRequests: resetRequestStore(executor),
   };
 }
 

@@ -22,6 +22,8 @@ const NO_SUCH_OBJECT = 32;
 // Longer identifiers are refused before any request: no directory attribute we search is this long.
 const MAX_IDENTIFIER = 256;
 const MAX_PASSWORD = 1024;
+// The group member looked for when the search found nobody, so that case costs the same search.
+const NOBODY = 'cn=concierge-sign-in-nobody';
 const BINARY_IDS = /^(objectGUID|objectSid|mS-DS-ConsistencyGuid)$/i;
 
 export interface LdapProvider extends PasswordProvider, DirectoryPasswords, DirectoryCheck {
@@ -109,10 +111,11 @@ export function ldapProvider(
     }
   }
 
-  async function inGroup(client: Client, entry: Entry): Promise<boolean> {
+  /** Whether `entry` is in the group; for no entry, the same search for a member nobody is. */
+  async function inGroup(client: Client, entry: Entry | null): Promise<boolean> {
     if (!config.group) return true;
-    const value =
-      config.group.memberAttribute.toLowerCase() === 'memberuid' ? first(entry, map.username) : entry.dn;
+    const byUid = config.group.memberAttribute.toLowerCase() === 'memberuid';
+    const value = entry ? (byUid ? first(entry, map.username) : entry.dn) : NOBODY;
     try {
       const { searchEntries } = await client.search(config.group.dn, {
         scope: 'base',
@@ -183,23 +186,34 @@ export function ldapProvider(
     };
   };
 
-  return {
-    id: config.id,
-    kind: 'ldap',
-    displayName: config.displayName,
-
-    async verify(identifier, password) {
-      // An empty password would be an unauthenticated bind, which LDAP answers with success.
-      if (identifier.length === 0 || identifier.length > MAX_IDENTIFIER) return null;
-      if (password.length === 0 || password.length > MAX_PASSWORD) return null;
-      const filter = config.userFilter.replaceAll(
-        '{identifier}',
-        Filter.escape(identifier.normalize('NFC').trim()),
-      );
-      const client = await serviceClient();
-      try {
-        const entry = await findEntry(client, filter);
-        if (!entry || !(await inGroup(client, entry))) return null;
+  /**
+   * One sign-in's round-trips, the same whatever the directory holds and whether `password` may be sent:
+   * a connection bound as the service account, the search for the identifier, the group check (for no
+   * entry, a search for a member nobody is) and one more bind. That bind is the person's own, with
+   * their password, only when it may be sent and the search found one person in the group. Otherwise
+   * the service account binds again with its own password: the directory already receives that one on
+   * every attempt, so no password goes anywhere new. A bind to a made-up DN would have cost the same
+   * round-trip but fills the directory's log with failed binds, and a bind with the person's password
+   * to anything would send a local user's password to the directory.
+   */
+  async function signInAttempt(
+    identifier: string,
+    password: string,
+    send: boolean,
+  ): Promise<ExternalIdentity | null> {
+    // Refused here for every caller alike: these inputs cost no directory request, whoever types them.
+    // An empty password would be an unauthenticated bind, which LDAP answers with success.
+    if (identifier.length === 0 || identifier.length > MAX_IDENTIFIER) return null;
+    if (password.length === 0 || password.length > MAX_PASSWORD) return null;
+    const filter = config.userFilter.replaceAll(
+      '{identifier}',
+      Filter.escape(identifier.normalize('NFC').trim()),
+    );
+    const client = await serviceClient();
+    try {
+      const entry = await findEntry(client, filter);
+      const member = await inGroup(client, entry);
+      if (send && entry && member) {
         try {
           await client.bind(entry.dn, password);
         } catch (error) {
@@ -207,9 +221,27 @@ export function ldapProvider(
           throw unavailable(error);
         }
         return identityOf(entry);
-      } finally {
-        await client.unbind().catch(() => {});
       }
+      try {
+        await client.bind(config.bindDn, config.bindPassword);
+      } catch (error) {
+        throw unavailable(error);
+      }
+      return null;
+    } finally {
+      await client.unbind().catch(() => {});
+    }
+  }
+
+  return {
+    id: config.id,
+    kind: 'ldap',
+    displayName: config.displayName,
+
+    verify: (identifier, password) => signInAttempt(identifier, password, true),
+
+    async rehearse(identifier, password) {
+      await signInAttempt(identifier, password, false);
     },
 
     async stillPresent(subjects) {

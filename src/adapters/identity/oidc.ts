@@ -16,9 +16,10 @@ export interface OidcProvider extends RedirectProvider {
 }
 
 /**
- * An OpenID Connect provider (openid-client v6): discovery on first use (retried after a failure, so
- * an unreachable provider at boot recovers by itself), authorization code with PKCE, state and nonce.
- * `preset: google` uses Google's issuer and checks `allowedDomains` against the ID token's `hd` claim.
+ * An OpenID Connect provider (openid-client v6): discovery at every sign-in start (so an unreachable
+ * provider is reported before the browser is sent to it, and recovers by itself), authorization code
+ * with PKCE, state and nonce. `preset: google` uses Google's issuer and checks `allowedDomains`
+ * against the ID token's `hd` claim.
  */
 export function oidcProvider(
   config: OidcProviderConfig,
@@ -40,6 +41,7 @@ export function oidcProvider(
     );
   }
   const allowed = config.allowedDomains?.map((d) => d.toLowerCase());
+  // The configuration of the last discovery that worked, for callbacks (a start always fetches anew).
   let discovered: Promise<client.Configuration> | null = null;
 
   const unavailable = (cause: unknown) => {
@@ -51,17 +53,23 @@ export function oidcProvider(
     );
   };
 
-  function configuration(): Promise<client.Configuration> {
-    discovered ??= client
+  // A start asks the provider afresh: a configuration discovered earlier would build a valid URL to a
+  // provider that is down, and the person would meet the browser's connection error there, or type
+  // their password only to have the callback fail. One request per start, which is throttled per
+  // address; a callback reuses the last configuration that worked.
+  function configuration(fresh = false): Promise<client.Configuration> {
+    if (discovered && !fresh) return discovered;
+    const attempt = client
       .discovery(issuer, config.clientId, config.clientSecret, undefined, {
         timeout: Math.ceil(config.timeoutMs / 1000),
         ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),
       })
       .catch((error: unknown) => {
-        discovered = null;
+        if (discovered === attempt) discovered = null;
         throw unavailable(error);
       });
-    return discovered;
+    discovered = attempt;
+    return attempt;
   }
 
   const refuse = (message: string) => new DomainError('forbidden', message);
@@ -103,7 +111,7 @@ export function oidcProvider(
     displayName,
 
     async authorizationUrl(secrets: RedirectSecrets) {
-      const conf = await configuration();
+      const conf = await configuration(true);
       const params: Record<string, string> = {
         redirect_uri: secrets.redirectUri,
         scope: config.scopes.join(' '),

@@ -1,4 +1,5 @@
-import { generateToken, hashToken } from '../shared/tokens.js';
+import type { EmailLink } from '../mail/email-links.js';
+import { newId } from '../shared/tokens.js';
 import type { OneTimeToken, OneTimeTokenStore } from './first-admin.js';
 import type { Preferences, Role, User } from './user.js';
 
@@ -20,6 +21,12 @@ export interface UserListQuery {
   readonly offset: number;
 }
 
+/** A user found by a sign-in name, with their local password hash (null when they have none). */
+export interface SignInCredentials {
+  readonly user: User;
+  readonly passwordHash: string | null;
+}
+
 /** Users as the account use cases read and change them (one store on both database engines). */
 export interface AccountStore {
   findById(id: string): Promise<User | null>;
@@ -32,6 +39,11 @@ export interface AccountStore {
   /** By username, email or a former username (alias), case-insensitively. */
   findBySignInName(identifier: string): Promise<User | null>;
   passwordHash(userId: string): Promise<string | null>;
+  /**
+   * `findBySignInName` and `passwordHash` in one statement whatever matches (a username, an email, an
+   * alias or nothing), so a sign-in costs the database the same for every identifier.
+   */
+  findSignInCredentials(identifier: string): Promise<SignInCredentials | null>;
   setPasswordHash(userId: string, hash: string, now: Date): Promise<void>;
   /** Throws `username_taken` / `email_taken` when a unique key collides. */
   update(userId: string, changes: UserChanges, now: Date): Promise<User>;
@@ -62,21 +74,42 @@ export const TOKEN_PURPOSE = {
 } as const;
 
 /**
- * Issues the token of an emailed link (single use, valid `validMs`): stores only its SHA-256, after
- * using up the user's open tokens of the same purpose when `replaces` (a new link replaces the old).
- * Returns the token for the link and when it expires.
+ * Reserves the token of an emailed link (single use, valid `validMs` from when the email is sent), after
+ * using up the user's open tokens of the same purpose when `replaces` (a new link replaces the old). The
+ * row gets a placeholder instead of a hash, one no token hashes to: the token itself is minted by the
+ * delivery job (mintEmailLink), so it is never written anywhere, the outbox included. Returns the link
+ * the email carries.
  */
-export async function issueLinkToken(
+export async function reserveLinkToken(
   tokens: Pick<AccountTokenStore, 'insert' | 'revokeAll'>,
-  link: { purpose: string; userId: string; data: string | null; validMs: number; replaces: boolean },
+  link: {
+    purpose: string;
+    userId: string;
+    data: string | null;
+    validMs: number;
+    replaces: boolean;
+    preferences: Pick<Preferences, 'timeZone' | 'locale'>;
+  },
   now: Date,
-): Promise<{ token: string; expiresAt: Date }> {
-  const token = generateToken();
+): Promise<EmailLink> {
+  const id = newId();
+  // Open until the email has been sent for validMs; the job sets the real expiry when it mints.
   const expiresAt = new Date(now.getTime() + link.validMs);
   if (link.replaces) await tokens.revokeAll(link.userId, link.purpose, now);
   await tokens.insert(
-    { tokenHash: hashToken(token), purpose: link.purpose, userId: link.userId, data: link.data, expiresAt },
+    {
+      tokenHash: `unsent:${id}`,
+      purpose: link.purpose,
+      userId: link.userId,
+      data: link.data,
+      expiresAt,
+      linkId: id,
+    },
     now,
   );
-  return { token, expiresAt };
+  return {
+    id,
+    validMs: link.validMs,
+    preferences: { timeZone: link.preferences.timeZone, locale: link.preferences.locale },
+  };
 }

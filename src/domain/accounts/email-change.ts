@@ -5,7 +5,12 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { hashToken } from '../shared/tokens.js';
 import type { Transact } from '../shared/transaction.js';
-import { type AccountStore, type AccountTokenStore, issueLinkToken, TOKEN_PURPOSE } from './account-ports.js';
+import {
+  type AccountStore,
+  type AccountTokenStore,
+  reserveLinkToken,
+  TOKEN_PURPOSE,
+} from './account-ports.js';
 import type { User } from './user.js';
 
 export const EMAIL_UNDO_VALID_MS = 7 * 24 * 60 * 60 * 1000;
@@ -37,7 +42,7 @@ export async function verifyEmailChange(deps: EmailChangeDeps, token: string): P
     const { email } = JSON.parse(found.data) as { email: string };
     const oldEmail = user.email;
     const updated = await accounts.update(user.id, { email }, now);
-    const { token: undo, expiresAt: undoExpiresAt } = await issueLinkToken(
+    const link = await reserveLinkToken(
       accountTokens,
       {
         purpose: TOKEN_PURPOSE.emailUndo,
@@ -45,6 +50,7 @@ export async function verifyEmailChange(deps: EmailChangeDeps, token: string): P
         data: JSON.stringify({ email: oldEmail }),
         validMs: EMAIL_UNDO_VALID_MS,
         replaces: false,
+        preferences: updated.preferences,
       },
       now,
     );
@@ -55,10 +61,12 @@ export async function verifyEmailChange(deps: EmailChangeDeps, token: string): P
         username: user.username,
         newEmail: email,
         when: formatExactWithZone(now, updated.preferences),
-        undoUrl: `${deps.publicUrl}/undo-email-change?token=${undo}`,
+        // The token and the expiry are filled in when the email is sent (email-links.ts).
+        undoUrl: `${deps.publicUrl}/undo-email-change?token=`,
         validDays: EMAIL_UNDO_VALID_MS / 86_400_000,
-        validUntil: formatExactWithZone(undoExpiresAt, updated.preferences),
+        validUntil: '',
       },
+      link,
     });
     return updated;
   });

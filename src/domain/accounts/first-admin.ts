@@ -14,6 +14,8 @@ export interface OneTimeToken {
   readonly userId: string | null;
   readonly data: string | null;
   readonly expiresAt: Date;
+  /** Set for the token of an emailed link, reserved before it is minted (see reserveLinkToken). */
+  readonly linkId?: string;
 }
 
 /** Single-use tokens stored as hashes (setup, reset, verification, invitation links). */

@@ -1,11 +1,15 @@
 import { assertCurrentPassword, type PasswordDeps } from '../auth/change-password.js';
 import type { CredentialCapabilities } from '../auth/credential-policy.js';
 import type { Outbox } from '../mail/email.js';
-import { formatExactWithZone } from '../notifications/date-format.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, type FieldIssue } from '../shared/errors.js';
 import type { Transact } from '../shared/transaction.js';
-import { type AccountStore, type AccountTokenStore, issueLinkToken, TOKEN_PURPOSE } from './account-ports.js';
+import {
+  type AccountStore,
+  type AccountTokenStore,
+  reserveLinkToken,
+  TOKEN_PURPOSE,
+} from './account-ports.js';
 import { mergePreferences } from './preferences.js';
 import { assertNoIssues, cleanName, emailProblem, nameProblem } from './profile-rules.js';
 import { identityKey, type User } from './user.js';
@@ -106,7 +110,7 @@ export async function updateProfile(
       now,
     );
     if (emailChanges) {
-      const { token, expiresAt: verifyExpiresAt } = await issueLinkToken(
+      const link = await reserveLinkToken(
         accountTokens,
         {
           purpose: TOKEN_PURPOSE.emailVerify,
@@ -114,6 +118,8 @@ export async function updateProfile(
           data: JSON.stringify({ email: newEmail }),
           validMs: EMAIL_VERIFY_VALID_MS,
           replaces: true,
+          // The preferences saved with this change, if any: the person may set their zone and address together.
+          preferences: updated.preferences,
         },
         now,
       );
@@ -123,11 +129,12 @@ export async function updateProfile(
         data: {
           username: user.username,
           newEmail,
-          verifyUrl: `${deps.publicUrl}/verify-email?token=${token}`,
+          // The token and the expiry are filled in when the email is sent (email-links.ts).
+          verifyUrl: `${deps.publicUrl}/verify-email?token=`,
           validHours: EMAIL_VERIFY_VALID_MS / 3_600_000,
-          // The preferences saved with this change, if any: the person may set their zone and address together.
-          validUntil: formatExactWithZone(verifyExpiresAt, updated.preferences),
+          validUntil: '',
         },
+        link,
       });
     }
     return updated;

@@ -28,4 +28,11 @@ export interface PasswordProvider {
   readonly id: string;
   readonly displayName: string;
   verify(identifier: string, password: string): Promise<ExternalIdentity | null>;
+  /**
+   * Asks the provider exactly what a `verify` that fails asks it (same connections, searches and binds,
+   * the same inputs refused before any request) but never sends `password`: it is only measured. Sign-in
+   * calls it for identifiers that are not this provider's to check, so they cost what its own do. Throws
+   * like `verify` when the provider cannot be reached.
+   */
+  rehearse(identifier: string, password: string): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import {
   type AccountStore,
   type AccountTokenStore,
-  issueLinkToken,
+  reserveLinkToken,
   TOKEN_PURPOSE,
 } from '../accounts/account-ports.js';
 import { identityKey, type User } from '../accounts/user.js';
@@ -9,7 +9,7 @@ import type { Outbox } from '../mail/email.js';
 import { formatExactWithZone } from '../notifications/date-format.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
-import { hashToken } from '../shared/tokens.js';
+import { hashToken, newId } from '../shared/tokens.js';
 import type { Transact } from '../shared/transaction.js';
 import { assertConfirmed } from './change-password.js';
 import type { CredentialCapabilities } from './credential-policy.js';
@@ -34,8 +34,40 @@ type ResetStores = {
   outbox: Outbox;
 };
 
+/** A "Forgot your password?" request as it was made, waiting to be looked at. */
+export interface ResetRequest {
+  readonly id: string;
+  /** What the person typed, NFC-normalised and trimmed. */
+  readonly identifier: string;
+  readonly ip: string | null;
+  readonly requestedAt: Date;
+}
+
+/** Where requests are recorded, durably, before the answer. */
+export interface ResetRequestLog {
+  record(request: ResetRequest): Promise<void>;
+}
+
+/** The requests as the delivery job sees them, claimed so that one replica handles each. */
+export interface ResetRequestQueue {
+  /** Who claims (one per process), so a claim that passed to another replica is recognised. */
+  readonly owner: string;
+  claim(limit: number, now: Date): Promise<readonly ResetRequest[]>;
+}
+
+/** Inside the transaction that handles a request: removes it; false when `owner` no longer holds its claim. */
+export interface ResetRequestDone {
+  finish(id: string, owner: string): Promise<boolean>;
+}
+
+type HandleStores = Pick<ResetStores, 'accountTokens' | 'outbox'> & {
+  accounts: Pick<AccountStore, 'findBySignInName'>;
+  throttle: ThrottleStore;
+  resetRequests: ResetRequestDone;
+};
+
 export interface ResetDeps {
-  readonly accounts: Pick<AccountStore, 'findBySignInName' | 'findById'>;
+  readonly accounts: Pick<AccountStore, 'findById'>;
   readonly tokens: Pick<AccountTokenStore, 'peek'>;
   readonly hasher: PasswordHasher;
   readonly policy: PasswordPolicy;
@@ -45,16 +77,17 @@ export interface ResetDeps {
   readonly rules: { readonly account: ThrottleRule; readonly ip: ThrottleRule };
   readonly transact: Transact<ResetStores>;
   readonly publicUrl: string;
+  readonly requests: ResetRequestLog;
 }
 
 /**
- * Handles "Forgot your password?". The caller always answers the same 202: a local account gets a
- * single-use link (1 hour, replacing earlier ones), an account managed elsewhere an email naming who
- * manages its password, an unknown or disabled one nothing. Too many requests from one address → 429;
- * beyond the per-account limit requests are dropped silently, so the answer never tells.
+ * Handles "Forgot your password?". The caller always answers the same 202, after the same work for any
+ * identifier (the address's throttle, then one insert): whether the account exists is decided later,
+ * by the delivery job (handleResetRequests), so neither the answer nor its timing tells. Too many
+ * requests from one address → 429.
  */
 export async function requestPasswordReset(
-  deps: ResetDeps,
+  deps: Pick<ResetDeps, 'clock' | 'throttle' | 'rules' | 'requests'>,
   input: { identifier: string; ip: string | null },
 ): Promise<void> {
   const now = deps.clock();
@@ -68,44 +101,73 @@ export async function requestPasswordReset(
     );
     await recordAttempt(deps.throttle, key, deps.rules.ip, now);
   }
-  const identifier = input.identifier.normalize('NFC').trim();
-  const user = await deps.accounts.findBySignInName(identifier);
-  const accountKey = throttleKeys.resetAccount(user ? user.id : `name:${identityKey(identifier)}`);
-  if ((await deps.throttle.lockedUntil(accountKey, now)) !== null) return;
-  await recordAttempt(deps.throttle, accountKey, deps.rules.account, now);
-  if (!user || user.disabled) return;
-  const capabilities = deps.capabilities(user);
-  if (!capabilities.resetPassword) {
-    await deps.transact(({ outbox }) =>
-      outbox.enqueue({
-        template: 'password-help',
-        to: user.email,
-        data: {
-          username: user.username,
-          providerName: capabilities.providerName,
-          contact: capabilities.contact,
-        },
-      }),
-    );
-    return;
-  }
-  await sendPasswordLink(deps, user, 'reset', null);
+  await deps.requests.record({
+    id: newId(),
+    identifier: input.identifier.normalize('NFC').trim(),
+    ip: input.ip,
+    requestedAt: now,
+  });
+}
+
+export interface HandleResetDeps {
+  readonly queue: ResetRequestQueue;
+  readonly transact: Transact<HandleStores>;
+  readonly clock: Clock;
+  readonly capabilities: (user: User) => CredentialCapabilities;
+  readonly rules: { readonly account: ThrottleRule };
+  readonly publicUrl: string;
+  /** A request that could not be handled stays claimed until its lease ends, then is tried again. */
+  readonly onError: (error: unknown, request: ResetRequest) => void;
 }
 
 /**
- * Emails a single-use link to set a password: a reset link (1 hour) or an invitation (7 days). Earlier
- * open links of the user stop working.
+ * Turns recorded reset requests into emails, each in one transaction with its removal: a local account
+ * gets a single-use link (1 hour, replacing earlier ones), an account managed elsewhere an email naming
+ * who manages its password, an unknown or disabled one nothing. Beyond the per-account limit requests
+ * are dropped silently. Returns how many requests were claimed.
  */
-export async function sendPasswordLink(
-  deps: Pick<ResetDeps, 'clock' | 'transact' | 'publicUrl'>,
-  user: User,
-  kind: 'reset' | 'invitation',
-  invitedBy: string | null,
-): Promise<void> {
-  await deps.transact((stores) => writePasswordLink(stores, deps, user, kind, invitedBy));
+export async function handleResetRequests(deps: HandleResetDeps, limit: number): Promise<number> {
+  const claimed = await deps.queue.claim(limit, deps.clock());
+  for (const request of claimed) {
+    try {
+      await deps.transact((stores) => handleOne(stores, deps, request));
+    } catch (error) {
+      deps.onError(error, request);
+    }
+  }
+  return claimed.length;
 }
 
-/** sendPasswordLink inside the caller's transaction. */
+async function handleOne(stores: HandleStores, deps: HandleResetDeps, request: ResetRequest): Promise<void> {
+  // First, so that a worker whose claim passed to another replica writes nothing.
+  if (!(await stores.resetRequests.finish(request.id, deps.queue.owner))) return;
+  // The account's window counts from when the person asked, however late the job runs.
+  const now = request.requestedAt;
+  const user = await stores.accounts.findBySignInName(request.identifier);
+  const accountKey = throttleKeys.resetAccount(user ? user.id : `name:${identityKey(request.identifier)}`);
+  if ((await stores.throttle.lockedUntil(accountKey, now)) !== null) return;
+  await recordAttempt(stores.throttle, accountKey, deps.rules.account, now);
+  if (!user || user.disabled) return;
+  const capabilities = deps.capabilities(user);
+  if (!capabilities.resetPassword) {
+    await stores.outbox.enqueue({
+      template: 'password-help',
+      to: user.email,
+      data: {
+        username: user.username,
+        providerName: capabilities.providerName,
+        contact: capabilities.contact,
+      },
+    });
+    return;
+  }
+  await writePasswordLink(stores, deps, user, 'reset', null);
+}
+
+/**
+ * Emails a single-use link to set a password, inside the caller's transaction: a reset link (1 hour) or
+ * an invitation (7 days). Earlier open links of the user stop working.
+ */
 export async function writePasswordLink(
   stores: Pick<ResetStores, 'accountTokens' | 'outbox'>,
   deps: Pick<ResetDeps, 'clock' | 'publicUrl'>,
@@ -115,19 +177,27 @@ export async function writePasswordLink(
 ): Promise<void> {
   const now = deps.clock();
   const validMs = kind === 'reset' ? RESET_VALID_MS : INVITATION_VALID_MS;
-  const { token, expiresAt } = await issueLinkToken(
+  const link = await reserveLinkToken(
     stores.accountTokens,
-    { purpose: TOKEN_PURPOSE.passwordReset, userId: user.id, data: null, validMs, replaces: true },
+    {
+      purpose: TOKEN_PURPOSE.passwordReset,
+      userId: user.id,
+      data: null,
+      validMs,
+      replaces: true,
+      preferences: user.preferences,
+    },
     now,
   );
-  const url = `${deps.publicUrl}/reset-password?token=${token}`;
-  const validUntil = formatExactWithZone(expiresAt, user.preferences);
+  // The URL without its token, and no expiry yet: both are filled in when the email is sent.
+  const url = `${deps.publicUrl}/reset-password?token=`;
   await stores.outbox.enqueue(
     kind === 'reset'
       ? {
           template: 'password-reset',
           to: user.email,
-          data: { username: user.username, resetUrl: url, validMinutes: validMs / 60_000, validUntil },
+          data: { username: user.username, resetUrl: url, validMinutes: validMs / 60_000, validUntil: '' },
+          link,
         }
       : {
           template: 'invitation',
@@ -137,8 +207,9 @@ export async function writePasswordLink(
             invitedBy,
             setPasswordUrl: url,
             validDays: validMs / 86_400_000,
-            validUntil,
+            validUntil: '',
           },
+          link,
         },
   );
 }

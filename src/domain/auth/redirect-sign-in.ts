@@ -2,6 +2,7 @@ import type { OneTimeTokenStore } from '../accounts/first-admin.js';
 import type { User } from '../accounts/user.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
+import { safeReturnTo } from '../shared/return-to.js';
 import { generateToken, hashToken } from '../shared/tokens.js';
 import type { ExternalIdentity } from './external-identity.js';
 import {
@@ -51,7 +52,8 @@ interface AttemptData {
 /**
  * Starts a sign-in at a redirect provider: stores the attempt (single use, 10 minutes) and returns
  * the provider's URL and the browser-binding secret to put in a cookie. Starts are counted per client
- * address (`too_many_requests` past the rule), since each one stores a row.
+ * address (`too_many_requests` past the rule), since each one stores a row. A `returnTo` that is not a
+ * path on this service becomes "/".
  */
 export async function startRedirectSignIn(
   deps: {
@@ -60,7 +62,7 @@ export async function startRedirectSignIn(
     throttle: { store: ThrottleStore; rule: ThrottleRule };
   },
   provider: RedirectProvider,
-  input: { redirectUri: string; returnTo: string; ip: string | null },
+  input: { redirectUri: string; returnTo: string | undefined; ip: string | null },
 ): Promise<{ url: URL; browserToken: string }> {
   if (input.ip !== null) {
     const key = throttleKeys.redirectStartIp(input.ip);
@@ -87,7 +89,7 @@ export async function startRedirectSignIn(
     providerId: provider.id,
     nonce: secrets.nonce,
     codeVerifier: secrets.codeVerifier,
-    returnTo: input.returnTo,
+    returnTo: safeReturnTo(input.returnTo),
     browser: hashToken(browserToken),
   };
   await deps.tokens.insert(
@@ -139,13 +141,6 @@ export async function finishRedirectSignIn(
     codeVerifier: data.codeVerifier,
   });
   const user = await signInWithExternalIdentity(deps, policy, identity);
-  return { user, returnTo: data.returnTo };
-}
-
-/** `returnTo` if it is a path on this service ("/account?x=1"), else "/". Never another origin. */
-export function safeReturnTo(value: string | undefined): string {
-  if (!value || value.length > 2000) return '/';
-  // One leading slash, not "//host" nor "/\host" (browsers read both as another origin), no control characters.
-  if (!/^\/(?![/\\])/.test(value) || /[\p{Cc}\\]/u.test(value)) return '/';
-  return value;
+  // Checked again on the way out: a row written under an earlier, weaker rule must not redirect off-site.
+  return { user, returnTo: safeReturnTo(data.returnTo) };
 }

@@ -1,4 +1,5 @@
 import type { AccountEmailModel } from '../accounts/account-emails.js';
+import type { SignInCredentials } from '../accounts/account-ports.js';
 import { identityKey, type User } from '../accounts/user.js';
 import type { Outbox } from '../mail/email.js';
 import { formatExactWithZone } from '../notifications/date-format.js';
@@ -16,11 +17,13 @@ import {
   throttleKeys,
 } from './throttle.js';
 
-/** The user look-ups sign-in needs. */
+/** The user look-up sign-in needs. */
 export interface SignInUsers {
-  /** By username, email or former username, case-insensitively (NFC). */
-  findBySignInName(identifier: string): Promise<User | null>;
-  passwordHash(userId: string): Promise<string | null>;
+  /**
+   * By username, email or former username, case-insensitively (NFC), with the local password hash: one
+   * statement whatever matches, so the database work tells nothing either.
+   */
+  findSignInCredentials(identifier: string): Promise<SignInCredentials | null>;
 }
 
 /** Turns an identity a password provider vouched for into a Concierge user (the identity issue's upsert). */
@@ -32,7 +35,7 @@ export interface SignInDeps {
   readonly clock: Clock;
   readonly throttle: ThrottleStore;
   readonly rules: { readonly account: ThrottleRule; readonly ip: ThrottleRule };
-  /** Providers that check passwords themselves (LDAP), tried for accounts that are not local. */
+  /** Providers that check passwords themselves (LDAP): every attempt asks each of them once. */
   readonly passwordProviders: readonly PasswordProvider[];
   readonly resolveExternal?: ExternalUserResolver;
   readonly isLocalProvider: (providerId: string) => boolean;
@@ -61,8 +64,8 @@ const invalid = () =>
 
 /**
  * Signs in with a username-or-email and password. Wrong password, unknown user or an account with no
- * password all answer the same `invalid_credentials` after one password verification; failures count
- * per account and per address, and the owner of an account that gets locked is emailed once.
+ * password all answer the same `invalid_credentials` after the same work (see `verifyPassword`); failures
+ * count per account and per address, and the owner of an account that gets locked is emailed once.
  */
 export async function signIn(deps: SignInDeps, input: SignInInput): Promise<User> {
   const now = deps.clock();
@@ -75,7 +78,8 @@ export async function signIn(deps: SignInDeps, input: SignInInput): Promise<User
       (wait) => `Too many failed sign-ins from your network. Wait ${wait} and try again.`,
     );
   }
-  const user = await deps.users.findBySignInName(identifier);
+  const found = await deps.users.findSignInCredentials(identifier);
+  const user = found?.user ?? null;
   // Unknown identifiers get counters of their own, so a lock answers alike whether or not the user exists.
   const accountKey = throttleKeys.signInAccount(user ? user.id : `name:${identityKey(identifier)}`);
   await assertNotLocked(
@@ -86,11 +90,14 @@ export async function signIn(deps: SignInDeps, input: SignInInput): Promise<User
       `Too many failed sign-ins for this account. Wait ${wait} and try again, or reset your password with "Forgot your password?".`,
   );
 
-  const verified = await verifyPassword(deps, user, identifier, input.password);
-  if (!verified) {
+  const outcome = await verifyPassword(deps, found, identifier, input.password);
+  if (!('user' in outcome)) {
     await recordFailure(deps, user, accountKey, input.ip);
-    throw invalid();
+    // A directory that could not be asked leaves every failed attempt undecided alike: a local account's
+    // wrong password answers what an unknown identifier answers then, and counts the same.
+    throw outcome.unavailable ?? invalid();
   }
+  const verified = outcome.user;
   if (verified.disabled) {
     throw new DomainError(
       'account_disabled',
@@ -101,30 +108,48 @@ export async function signIn(deps: SignInDeps, input: SignInInput): Promise<User
   return verified;
 }
 
+/** A signed-in user, or the reason to refuse: the first unreachable provider's error, else null. */
+type Outcome = { readonly user: User } | { readonly unavailable: unknown };
+
+/**
+ * The password check, costing the same for every identifier: for an unknown one, a local account, a
+ * directory account, one whose password is kept elsewhere (OIDC) or not set yet (an invitation), enabled
+ * or disabled. Each attempt runs exactly one argon2 verification (the account's hash, else a dummy
+ * one) and then asks every password provider once: `verify` where the password is that provider's to
+ * check (its own accounts, and any identifier no account here holds, which may be a directory person
+ * signing in for the first time), `rehearse` everywhere else, which makes the same round-trips and never
+ * sends the password. So a local user's password never reaches a directory, and a local user still
+ * costs the directory searches an unknown identifier costs. Only success stops early: a right password
+ * has nothing left to hide.
+ */
 async function verifyPassword(
   deps: SignInDeps,
-  user: User | null,
+  found: SignInCredentials | null,
   identifier: string,
   password: string,
-): Promise<User | null> {
-  if (user && deps.isLocalProvider(user.providerId)) {
-    const hash = await deps.users.passwordHash(user.id);
-    // An invited user without a password yet still costs one verification.
-    const ok = await deps.hasher.verify(hash ?? (await deps.dummyHash()), password);
-    return ok && hash !== null ? user : null;
+): Promise<Outcome> {
+  const user = found?.user ?? null;
+  const local = user !== null && deps.isLocalProvider(user.providerId);
+  const hash = local ? (found?.passwordHash ?? null) : null;
+  const matches = await deps.hasher.verify(hash ?? (await deps.dummyHash()), password);
+  if (user && matches && hash !== null) return { user };
+  let unavailable: unknown = null;
+  for (const provider of deps.passwordProviders) {
+    const theirs = !local && deps.resolveExternal && (user === null || user.providerId === provider.id);
+    try {
+      if (!theirs) {
+        await provider.rehearse(identifier, password);
+        continue;
+      }
+      const identity = await provider.verify(identifier, password);
+      if (identity && deps.resolveExternal) return { user: await deps.resolveExternal(identity) };
+    } catch (error) {
+      // The others are still asked, so an attempt costs the same however far the outage reaches.
+      if (!(error instanceof DomainError && error.code === 'provider_unavailable')) throw error;
+      unavailable ??= error;
+    }
   }
-  const providers = user
-    ? deps.passwordProviders.filter((p) => p.id === user.providerId)
-    : deps.passwordProviders;
-  if (providers.length === 0 || !deps.resolveExternal) {
-    await deps.hasher.verify(await deps.dummyHash(), password);
-    return null;
-  }
-  for (const provider of providers) {
-    const identity = await provider.verify(identifier, password);
-    if (identity) return deps.resolveExternal(identity);
-  }
-  return null;
+  return { unavailable };
 }
 
 async function recordFailure(

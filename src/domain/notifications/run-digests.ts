@@ -55,8 +55,11 @@ export interface DigestRunStore {
 
 /** Schedules as the job sees them, outside any transaction. */
 export interface DigestScheduling {
-  /** Leases up to `limit` users whose digest is due; their ids. */
-  claimDue(now: Date, limit: number): Promise<string[]>;
+  /**
+   * Leases, from `now` on, up to `limit` users whose digest is due by `dueBy` (default `now`; later to
+   * simulate a run at another instant); their ids.
+   */
+  claimDue(now: Date, limit: number, dueBy?: Date): Promise<string[]>;
   /** Leases one user's schedule whether or not it is due (CLI `--user`); false when another holds it. */
   claimUser(userId: string, now: Date): Promise<boolean>;
   /**
@@ -78,6 +81,7 @@ export interface DigestDeps {
   readonly transact: Transact<{ digests: DigestRunStore; outbox: Outbox }>;
   readonly catalog: Catalog;
   readonly signer: () => Promise<Signer>;
+  /** The real time: when the email goes out, leases, and the records' timestamps. */
   readonly clock: Clock;
   readonly publicUrl: string;
   readonly listIdDomain: string;
@@ -94,25 +98,29 @@ export type DigestOutcome = 'sent' | 'empty' | 'off' | 'disabled' | 'already-sen
 
 /**
  * Runs the digests of several leased users in one transaction, each user's steps under a savepoint.
- * Per user: records the period under its unique key, takes the pending items up to now, leaves out
+ * Per user: records the period under its unique key, takes the pending items up to `asOf`, leaves out
  * those read in the inbox, writes the email to the outbox, marks the items digested and advances the
  * schedule; nothing unread: no email, the schedule still advances. Every user's digest is
  * all-or-nothing; one user's failure (returned as its Error) leaves the others to commit, and a crash
- * rolls the whole group back for another worker to redo once the leases expire.
+ * rolls the whole group back for another worker to redo once the leases expire. `asOf` (default: now)
+ * is the instant the run acts for, which decides the items, the period and the next slot; the email is
+ * queued to go out now whatever it is, and its relative dates are relative to now, when it is read.
  */
 export async function runDigestGroup(
   deps: DigestDeps,
   userIds: readonly string[],
+  asOf?: Date,
 ): Promise<(DigestOutcome | Error)[]> {
   const now = deps.clock();
+  const at = asOf ?? now;
   const signer = await deps.signer();
   return deps.transact(async ({ digests, outbox }) => {
     // A write first: it takes the row locks (PostgreSQL) or the write lock (SQLite) before anything is
     // read, so nobody else can change these users' digests under us. Then the group's reads, in two queries.
     const leased = await digests.lockLeased(userIds);
     const recipients = await digests.recipients(userIds);
-    const items = await digests.pendingItemsOf(userIds, now);
-    const tx = { digests, outbox, signer, now, leased, recipients, items };
+    const items = await digests.pendingItemsOf(userIds, at);
+    const tx = { digests, outbox, signer, now, asOf: at, leased, recipients, items };
     if (userIds.length === 1) return [await userDigest(deps, tx, userIds[0]!)];
     const outcomes: (DigestOutcome | Error)[] = [];
     for (const userId of userIds) {
@@ -132,14 +140,17 @@ async function userDigest(
     digests: DigestRunStore;
     outbox: Outbox;
     signer: Signer;
+    /** The real time. */
     now: Date;
+    /** The instant the run acts for. */
+    asOf: Date;
     leased: ReadonlyMap<string, { nextRunAt: number | null }>;
     recipients: ReadonlyMap<string, DigestRecipient>;
     items: ReadonlyMap<string, PendingDigestItem[]>;
   },
   userId: string,
 ): Promise<DigestOutcome> {
-  const { digests, outbox, now } = tx;
+  const { digests, outbox, now, asOf } = tx;
   const leased = tx.leased.get(userId);
   if (!leased) return 'lease-lost';
   const recipient = tx.recipients.get(userId);
@@ -148,7 +159,7 @@ async function userDigest(
   const finish = (lastPeriod: string | null, sent = false) =>
     digests.finish(userId, {
       intent: intentKey(intent),
-      nextRunAt: scheduleNext(intent, now, lastPeriod, sent ? now : null),
+      nextRunAt: scheduleNext(intent, asOf, lastPeriod, sent ? asOf : null),
       lastPeriod,
       ranAt: now,
     });
@@ -172,8 +183,8 @@ async function userDigest(
     await finish(recipient.lastPeriod);
     return 'empty';
   }
-  const slot = new Date(leased.nextRunAt ?? now.getTime());
-  const period = periodKey(intent, slot, now);
+  const slot = new Date(leased.nextRunAt ?? asOf.getTime());
+  const period = periodKey(intent, slot, asOf);
   if (!(await digests.recordRun(userId, period, content.total, now))) {
     await finish(recipient.lastPeriod);
     return 'already-sent';

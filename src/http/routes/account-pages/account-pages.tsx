@@ -1,5 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { AccountsService } from '../../../compose-accounts.js';
+import { safeReturnTo } from '../../../domain/shared/return-to.js';
 import type { AppEnv } from '../../app-env.js';
 import { AccountPage, type AccountSection, accountSections } from '../../pages/account/account-page.js';
 import {
@@ -8,13 +9,6 @@ import {
   LoginPage,
   ResetPasswordPage,
 } from '../../pages/account/auth-pages.js';
-
-/** A same-origin path to go back to after sign-in; anything else becomes /account. */
-export function safeReturnTo(value: string | undefined): string {
-  if (!value || value.length > 2000) return '/account';
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/account';
-  return value;
-}
 
 const PAGES = [
   '/login',
@@ -39,7 +33,10 @@ export function accountPages(deps: { accounts: AccountsService; sections?: reado
   for (const path of PAGES) app.use(path, noStore);
   app.get('/login', (c) =>
     c.html(
-      <LoginPage providers={deps.accounts.providers()} returnTo={safeReturnTo(c.req.query('returnTo'))} />,
+      <LoginPage
+        providers={deps.accounts.providers()}
+        returnTo={safeReturnTo(c.req.query('returnTo'), '/account')}
+      />,
     ),
   );
   app.get('/forgot-password', (c) => c.html(<ForgotPasswordPage />));

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AccountsService } from '../../../compose-accounts.js';
+import { signedIn } from '../../access.js';
 import type { AppEnv } from '../../app-env.js';
-import { requireAdmin } from '../../middleware/authenticate.js';
 import { problemResponses } from '../../problem.js';
 import { passwordField, plainText } from '../me/me-schemas.js';
 
@@ -49,13 +49,15 @@ const userResponse = {
   content: { 'application/json': { schema: adminUserSchema } },
 };
 const idParam = z.object({ id: plainText(64, 1) });
+const administrator = signedIn({ credentials: ['session'], role: 'admin' });
 
 const listRoute = createRoute({
   method: 'get',
   path: '/api/v1/admin/users',
+  operationId: 'listUsers',
   tags: ['admin'],
   summary: 'Users, a page at a time, optionally matching a search over username, email and names',
-  middleware: [requireAdmin()] as const,
+  ...administrator,
   request: {
     query: z.object({
       search: plainText(200).optional(),
@@ -84,9 +86,10 @@ const listRoute = createRoute({
 const createUserRoute = createRoute({
   method: 'post',
   path: '/api/v1/admin/users',
+  operationId: 'createUser',
   tags: ['admin'],
   summary: 'Create a local user; without a password the user is emailed an invitation to choose one',
-  middleware: [requireAdmin()] as const,
+  ...administrator,
   request: {
     body: json(
       z
@@ -107,9 +110,10 @@ const createUserRoute = createRoute({
 const getRoute = createRoute({
   method: 'get',
   path: '/api/v1/admin/users/{id}',
+  operationId: 'getUser',
   tags: ['admin'],
   summary: 'One user, with their former usernames',
-  middleware: [requireAdmin()] as const,
+  ...administrator,
   request: { params: idParam },
   responses: {
     200: {
@@ -123,9 +127,10 @@ const getRoute = createRoute({
 const patchRoute = createRoute({
   method: 'patch',
   path: '/api/v1/admin/users/{id}',
+  operationId: 'updateUser',
   tags: ['admin'],
   summary: 'Rename (the old username keeps signing in), change role, disable (ends sessions at once) or edit',
-  middleware: [requireAdmin()] as const,
+  ...administrator,
   request: {
     params: idParam,
     body: json(
@@ -147,9 +152,10 @@ const patchRoute = createRoute({
 const resetRoute = createRoute({
   method: 'post',
   path: '/api/v1/admin/users/{id}/password-reset',
+  operationId: 'sendUserPasswordReset',
   tags: ['admin'],
   summary: 'Email the user a password-reset link',
-  middleware: [requireAdmin()] as const,
+  ...administrator,
   request: { params: idParam },
   responses: {
     202: {

@@ -3,9 +3,9 @@ import type { Context } from 'hono';
 import type { ApiKey, NewApiKeyInput } from '../../../domain/accounts/api-keys.js';
 import { MAX_EXPIRES_IN_DAYS, MAX_KEY_NAME } from '../../../domain/accounts/api-keys.js';
 import type { Preferences } from '../../../domain/accounts/user.js';
+import { noStore, signedIn } from '../../access.js';
 import type { AppEnv } from '../../app-env.js';
 import { clientIp } from '../../client-ip.js';
-import { requireUser } from '../../middleware/authenticate.js';
 import { problemResponses } from '../../problem.js';
 import { plainText } from '../me/me-schemas.js';
 import { ApiKeysPage } from './api-keys-page.js';
@@ -52,9 +52,10 @@ const createBody = z
 const listRoute = createRoute({
   method: 'get',
   path: '/api/v1/me/api-keys',
+  operationId: 'listApiKeys',
   tags: ['me'],
   summary: 'Your API keys (never the keys themselves)',
-  middleware: [requireUser()] as const,
+  ...signedIn({ credentials: ['session', 'apiKey'] }),
   responses: {
     200: {
       description: 'Keys that are not revoked, newest first',
@@ -68,8 +69,9 @@ const createKeyRoute = createRoute({
   method: 'post',
   path: '/api/v1/me/api-keys',
   tags: ['me'],
+  operationId: 'createApiKey',
   summary: 'Create an API key (needs a signed-in session, not an API key); the key is shown this once',
-  middleware: [requireUser({ sessionOnly: true })] as const,
+  ...signedIn({ credentials: ['session'] }),
   request: { body: { required: true, content: { 'application/json': { schema: createBody } } } },
   responses: {
     201: { description: 'The new key', content: { 'application/json': { schema: createdSchema } } },
@@ -81,10 +83,11 @@ const revokeRoute = createRoute({
   method: 'delete',
   path: '/api/v1/me/api-keys/{id}',
   tags: ['me'],
+  operationId: 'revokeApiKey',
   summary: 'Revoke one of your API keys; it stops working at once',
-  middleware: [requireUser()] as const,
+  ...signedIn({ credentials: ['session', 'apiKey'] }),
   request: { params: z.object({ id: plainText(100, 1) }) },
-  responses: { 204: { description: 'Revoked' }, ...problemResponses(401, 404) },
+  responses: { 204: { description: 'Revoked' }, ...problemResponses(401, 403, 404) },
 });
 
 /** The API key API and the page /account/api-keys. */
@@ -107,7 +110,7 @@ export function apiKeysRoutes(deps: { apiKeys: ApiKeysService; trustProxy: boole
 
   const page = async (c: Context<AppEnv>) => {
     const auth = c.var.auth;
-    // Pages are for people in a browser: an API key never reaches here (bearer is read on /api/v1/me only).
+    // Pages are for people in a browser: an API key never reaches here (no declaration reads it).
     if (auth?.via !== 'session') {
       const returnTo = c.req.path + (new URL(c.req.url).search || '');
       return c.redirect(`/login?returnTo=${encodeURIComponent(returnTo)}`, 302);
@@ -122,9 +125,9 @@ export function apiKeysRoutes(deps: { apiKeys: ApiKeysService; trustProxy: boole
       <ApiKeysPage keys={keys} now={deps.apiKeys.now()} preferences={preferences} prefillName={name} />,
     );
   };
-  app.get('/account/api-keys', page);
+  app.get('/account/api-keys', noStore, page);
   // Integrations send people here to create their key: /account/api-keys/new?name=My%20integration
-  app.get('/account/api-keys/new', page);
+  app.get('/account/api-keys/new', noStore, page);
   return app;
 }
 

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AccountsService } from '../../../compose-accounts.js';
+import { anyone } from '../../access.js';
 import type { AppEnv } from '../../app-env.js';
 import { clientIp, userAgent } from '../../client-ip.js';
 import { problemResponses } from '../../problem.js';
@@ -25,7 +26,9 @@ const json = <T extends z.ZodType>(schema: T) => ({
 const providersRoute = createRoute({
   method: 'get',
   path: '/api/v1/auth/providers',
+  operationId: 'listSignInProviders',
   tags: ['auth'],
+  ...anyone(),
   summary: 'The enabled sign-in providers, in the order the login page shows them',
   responses: {
     200: {
@@ -43,13 +46,16 @@ const providersRoute = createRoute({
         },
       },
     },
+    ...problemResponses('4XX'),
   },
 });
 
 const policyRoute = createRoute({
   method: 'get',
   path: '/api/v1/auth/password-policy',
+  operationId: 'getPasswordPolicy',
   tags: ['auth'],
+  ...anyone(),
   summary: 'The rules a new password must meet, so pages can show them before submit',
   responses: {
     200: {
@@ -70,13 +76,16 @@ const policyRoute = createRoute({
         },
       },
     },
+    ...problemResponses('4XX'),
   },
 });
 
 const loginRoute = createRoute({
   method: 'post',
   path: '/api/v1/auth/login',
+  operationId: 'login',
   tags: ['auth'],
+  ...anyone({ personal: true }),
   summary: 'Sign in with a username or email and a password; sets the session cookie',
   request: {
     body: json(
@@ -95,15 +104,19 @@ const loginRoute = createRoute({
 const logoutRoute = createRoute({
   method: 'post',
   path: '/api/v1/auth/logout',
+  operationId: 'logout',
   tags: ['auth'],
+  ...anyone(),
   summary: 'End the current session',
-  responses: { 204: { description: 'Signed out (also when no session was open)' } },
+  responses: { 204: { description: 'Signed out (also when no session was open)' }, ...problemResponses(403) },
 });
 
 const resetRoute = createRoute({
   method: 'post',
   path: '/api/v1/auth/password-reset',
+  operationId: 'requestPasswordReset',
   tags: ['auth'],
+  ...anyone(),
   summary: 'Ask for a password-reset email; always 202 with the same body',
   request: {
     body: json(z.strictObject({ identifier: plainText(320, 1) }).meta({ id: 'PasswordResetRequest' })),
@@ -113,14 +126,16 @@ const resetRoute = createRoute({
       description: 'Accepted: an email is on its way if the account exists',
       content: { 'application/json': { schema: z.object({ message: z.string() }) } },
     },
-    ...problemResponses(400, 429),
+    ...problemResponses(400, 403, 429),
   },
 });
 
 const confirmRoute = createRoute({
   method: 'post',
   path: '/api/v1/auth/password-reset/confirm',
+  operationId: 'confirmPasswordReset',
   tags: ['auth'],
+  ...anyone(),
   summary: 'Set a new password with the link from the reset or invitation email; ends every session',
   request: {
     body: json(
@@ -133,25 +148,29 @@ const confirmRoute = createRoute({
         .meta({ id: 'PasswordResetConfirm' }),
     ),
   },
-  responses: { 204: { description: 'The password is set' }, ...problemResponses(400) },
+  responses: { 204: { description: 'The password is set' }, ...problemResponses(400, 403) },
 });
 
 const tokenBody = json(z.strictObject({ token: z.string().min(1).max(200) }));
 const emailVerifyRoute = createRoute({
   method: 'post',
   path: '/api/v1/auth/email/verify',
+  operationId: 'verifyEmail',
   tags: ['auth'],
+  ...anyone(),
   summary: 'Confirm a new email address with the link sent to it',
   request: { body: tokenBody },
-  responses: { 204: { description: 'The new address is in use' }, ...problemResponses(400, 409) },
+  responses: { 204: { description: 'The new address is in use' }, ...problemResponses(400, 403, 409) },
 });
 const emailUndoRoute = createRoute({
   method: 'post',
   path: '/api/v1/auth/email/undo',
+  operationId: 'undoEmailChange',
   tags: ['auth'],
+  ...anyone(),
   summary: 'Put the previous email address back with the link sent to it; ends every session',
   request: { body: tokenBody },
-  responses: { 204: { description: 'The previous address is back' }, ...problemResponses(400, 409) },
+  responses: { 204: { description: 'The previous address is back' }, ...problemResponses(400, 403, 409) },
 });
 
 export const resetAccepted =

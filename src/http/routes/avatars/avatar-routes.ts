@@ -2,8 +2,8 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { avatarPath, MAX_AVATAR_BYTES, parseAvatarFileName } from '../../../domain/accounts/avatars.js';
 import { DomainError } from '../../../domain/shared/errors.js';
+import { anyone, signedIn } from '../../access.js';
 import type { AppEnv } from '../../app-env.js';
-import { requireAdmin, requireUser } from '../../middleware/authenticate.js';
 import { problem, problemResponses } from '../../problem.js';
 import { plainText } from '../me/me-schemas.js';
 import { uploadLimit } from './upload-limit.js';
@@ -34,19 +34,23 @@ const uploadBody = z.object({
   }),
 });
 
+const owner = signedIn({ credentials: ['session', 'apiKey'] });
+
 const putRoute = createRoute({
   method: 'put',
   path: AVATAR_UPLOAD_PATH,
+  operationId: 'uploadAvatar',
   tags: ['me'],
   summary: 'Upload a profile picture (cropped to a centred square, stored as 256 px and 64 px WebP)',
+  security: owner.security,
   middleware: [
-    requireUser(),
+    ...owner.middleware,
     uploadLimit({ maxBytes: MAX_AVATAR_BYTES + MULTIPART_OVERHEAD, fileLimitText: '10 MiB', maxParts: 10 }),
   ] as const,
   request: { body: { required: true, content: { 'multipart/form-data': { schema: uploadBody } } } },
   responses: {
     200: { description: 'The new picture', content: { 'application/json': { schema: avatarUrlSchema } } },
-    ...problemResponses(400, 401, 413, 415),
+    ...problemResponses(400, 401, 403, 413, 415),
   },
 });
 
@@ -54,17 +58,19 @@ const deleteRoute = createRoute({
   method: 'delete',
   path: AVATAR_UPLOAD_PATH,
   tags: ['me'],
+  operationId: 'removeAvatar',
   summary: 'Remove your profile picture',
-  middleware: [requireUser()] as const,
-  responses: { 204: { description: 'Removed (or there was none)' }, ...problemResponses(401) },
+  ...owner,
+  responses: { 204: { description: 'Removed (or there was none)' }, ...problemResponses(401, 403) },
 });
 
 const adminDeleteRoute = createRoute({
   method: 'delete',
   path: '/api/v1/admin/users/{id}/avatar',
   tags: ['admin'],
+  operationId: 'adminRemoveAvatar',
   summary: "Remove a user's profile picture",
-  middleware: [requireAdmin()] as const,
+  ...signedIn({ credentials: ['session'], role: 'admin' }),
   request: { params: z.object({ id: plainText(100, 1) }) },
   responses: { 204: { description: 'Removed (or there was none)' }, ...problemResponses(401, 403, 404) },
 });
@@ -96,7 +102,9 @@ export function avatarRoutes(deps: { avatars: AvatarService }) {
   app.openAPIRegistry.registerPath({
     method: 'get',
     path: '/avatars/{file}',
+    operationId: 'getAvatarFile',
     tags: ['me'],
+    ...anyone(),
     summary: 'A profile picture (public; the name is a content hash, so it is cached for a year)',
     request: {
       params: z.object({

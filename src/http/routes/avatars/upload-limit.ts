@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../../app-env.js';
+import { refusedBodyHeaders } from '../../middleware/body-limit.js';
 import { problem } from '../../problem.js';
 
 /**
@@ -19,6 +20,7 @@ export function uploadLimit(options: {
       status: 413,
       code: 'image_too_large',
       detail: `The picture is larger than ${options.fileLimitText}. Choose a smaller one.`,
+      headers: refusedBodyHeaders,
     });
   return async function uploadLimit(c, next) {
     const type = c.req.header('content-type') ?? '';

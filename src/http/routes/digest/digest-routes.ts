@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { DigestPreview } from '../../../domain/notifications/digest-preview.js';
 import { DomainError } from '../../../domain/shared/errors.js';
+import { signedIn } from '../../access.js';
 import type { AppEnv } from '../../app-env.js';
-import { requireUser } from '../../middleware/authenticate.js';
 import { problemResponses } from '../../problem.js';
 
 /** The digest use cases the HTTP layer needs, bound by compose.ts. */
@@ -53,9 +53,10 @@ const preview = z
 const previewRoute = createRoute({
   method: 'get',
   path: '/api/v1/me/digest/preview',
+  operationId: 'previewDigest',
   tags: ['notifications'],
   summary: 'What your next digest would hold if it were sent now (nothing is sent or consumed)',
-  middleware: [requireUser()] as const,
+  ...signedIn({ credentials: ['session', 'apiKey'] }),
   responses: {
     200: { description: 'The digest as it stands', content: { 'application/json': { schema: preview } } },
     ...problemResponses(401, 404),

@@ -1,6 +1,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Metrics } from '../../../adapters/metrics/metrics.js';
+import { anyone } from '../../access.js';
 import type { AppEnv } from '../../app-env.js';
+import { problemResponses } from '../../problem.js';
 
 export type Readiness = () => Promise<{ ready: boolean; checks: Record<string, string> }>;
 
@@ -9,6 +11,8 @@ const readySchema = z.object({ ready: z.boolean(), checks: z.record(z.string(), 
 const healthz = createRoute({
   method: 'get',
   path: '/healthz',
+  operationId: 'getLiveness',
+  ...anyone(),
   tags: ['operations'],
   summary: 'Liveness: the process answers',
   responses: {
@@ -16,12 +20,15 @@ const healthz = createRoute({
       description: 'Alive',
       content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } },
     },
+    ...problemResponses('4XX'),
   },
 });
 
 const readyz = createRoute({
   method: 'get',
   path: '/readyz',
+  operationId: 'getReadiness',
+  ...anyone(),
   tags: ['operations'],
   summary: 'Readiness: the database answers and its schema is current',
   responses: {
@@ -30,6 +37,7 @@ const readyz = createRoute({
       description: 'Not ready; `checks` says why',
       content: { 'application/json': { schema: readySchema } },
     },
+    ...problemResponses('4XX'),
   },
 });
 
@@ -44,6 +52,8 @@ export function healthRoutes(deps: { readiness: Readiness; metrics: Metrics }) {
   app.openAPIRegistry.registerPath({
     method: 'get',
     path: '/metrics',
+    operationId: 'getMetrics',
+    ...anyone(),
     tags: ['operations'],
     summary: 'Prometheus metrics: request durations by route pattern, job runs, outbox depth, process',
     responses: {
@@ -51,6 +61,7 @@ export function healthRoutes(deps: { readiness: Readiness; metrics: Metrics }) {
         description: 'Prometheus text exposition format',
         content: { 'text/plain': { schema: z.string() } },
       },
+      ...problemResponses('4XX'),
     },
   });
   app.get('/metrics', async (c) => {

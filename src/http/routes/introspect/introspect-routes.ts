@@ -1,11 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import type { Introspection } from '../../../domain/accounts/api-keys-introspect.js';
+import { hostPlatform } from '../../access.js';
 import type { AppEnv } from '../../app-env.js';
 import { clientIp } from '../../client-ip.js';
-import { requireServiceToken } from '../../middleware/service-token.js';
 import { problemResponses } from '../../problem.js';
-import { earlyHeader } from '../../response-header.js';
 import { validationHook } from '../../validation.js';
 
 /** Resolves a token for the host platform (wired in compose.ts). */
@@ -41,9 +40,10 @@ const introspectRoute = (serviceTokens: readonly string[]) =>
   createRoute({
     method: 'post',
     path: '/api/v1/introspect',
+    operationId: 'introspect',
     tags: ['host platform'],
     // Before the body is validated: a caller without a service token learns nothing about the body.
-    middleware: [requireServiceToken(serviceTokens)] as const,
+    ...hostPlatform(serviceTokens),
     summary:
       'Who does this token belong to? (service token required; unknown, expired or revoked: active false)',
     request: { body: { required: true, content: { 'application/json': { schema: introspectBody } } } },
@@ -52,7 +52,7 @@ const introspectRoute = (serviceTokens: readonly string[]) =>
         description: 'The token and its owner',
         content: { 'application/json': { schema: introspectResult } },
       },
-      ...problemResponses(400, 401),
+      ...problemResponses(400, 401, 413, 415),
     },
   });
 
@@ -78,8 +78,10 @@ export function introspectRoutes(deps: {
 }) {
   const app = new OpenAPIHono<AppEnv>();
   const route = introspectRoute(deps.serviceTokens);
-  app.openAPIRegistry.registerPath(route);
-  app.post(route.path, ...route.middleware, async (c) => {
+  // Described without its middleware, which is not part of an OpenAPI operation.
+  const { middleware, ...operation } = route;
+  app.openAPIRegistry.registerPath(operation);
+  app.post(route.path, ...middleware, async (c) => {
     if (!JSON_TYPE.test(c.req.header('content-type') ?? '')) {
       throw new HTTPException(415, { message: 'Unsupported Media Type' });
     }
@@ -92,7 +94,6 @@ export function introspectRoutes(deps: {
     const parsed = introspectBody.safeParse(body);
     if (!parsed.success) return validationHook(parsed, c) as Response;
     const result = await deps.introspect(parsed.data.token, { ip: clientIp(c, deps.trustProxy) });
-    earlyHeader(c, 'Cache-Control', 'no-store');
     return c.json(introspectionBody(result), 200);
   });
   return app;

@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AccountsService } from '../../../compose-accounts.js';
 import { DomainError } from '../../../domain/shared/errors.js';
+import { signedIn } from '../../access.js';
 import type { AppEnv } from '../../app-env.js';
-import { requireUser } from '../../middleware/authenticate.js';
 import { problemResponses } from '../../problem.js';
 import { meSchema, passwordField, plainText, sessionSchema } from './me-schemas.js';
 
@@ -18,9 +18,10 @@ const meResponse = {
 const getMe = createRoute({
   method: 'get',
   path: '/api/v1/me',
+  operationId: 'getMe',
   tags: ['me'],
   summary: 'The signed-in user, with what they may change here',
-  middleware: [requireUser()] as const,
+  ...signedIn({ credentials: ['session', 'apiKey'] }),
   responses: { 200: meResponse, ...problemResponses(401) },
 });
 
@@ -52,9 +53,12 @@ const patchBody = z
 const patchMe = createRoute({
   method: 'patch',
   path: '/api/v1/me',
+  operationId: 'updateMe',
   tags: ['me'],
   summary: 'Change names, email (verified by a link) and preferences',
-  middleware: [requireUser()] as const,
+  description:
+    'An API key may change names and preferences; changing the email address needs a signed-in session (403).',
+  ...signedIn({ credentials: ['session', 'apiKey'] }),
   request: { body: json(patchBody) },
   responses: { 200: meResponse, ...problemResponses(400, 401, 403, 409, 429) },
 });
@@ -62,9 +66,10 @@ const patchMe = createRoute({
 const changePasswordRoute = createRoute({
   method: 'post',
   path: '/api/v1/me/password',
+  operationId: 'changePassword',
   tags: ['me'],
   summary: 'Change the password; every other session ends and a notice is emailed',
-  middleware: [requireUser({ sessionOnly: true })] as const,
+  ...signedIn({ credentials: ['session'] }),
   request: {
     body: json(
       z
@@ -82,9 +87,10 @@ const changePasswordRoute = createRoute({
 const listSessions = createRoute({
   method: 'get',
   path: '/api/v1/me/sessions',
+  operationId: 'listSessions',
   tags: ['me'],
   summary: 'The signed-in user’s sessions, the current one marked',
-  middleware: [requireUser()] as const,
+  ...signedIn({ credentials: ['session', 'apiKey'] }),
   responses: {
     200: { description: 'Sessions', content: { 'application/json': { schema: z.array(sessionSchema) } } },
     ...problemResponses(401),
@@ -94,20 +100,23 @@ const listSessions = createRoute({
 const endOthers = createRoute({
   method: 'delete',
   path: '/api/v1/me/sessions',
+  operationId: 'endOtherSessions',
   tags: ['me'],
   summary: 'Sign out everywhere else: end every session except the current one',
-  middleware: [requireUser({ sessionOnly: true })] as const,
+  description: 'With an API key there is no current session: every session of the key’s owner ends.',
+  ...signedIn({ credentials: ['session', 'apiKey'] }),
   responses: { 204: { description: 'Ended' }, ...problemResponses(401, 403) },
 });
 
 const endOne = createRoute({
   method: 'delete',
   path: '/api/v1/me/sessions/{id}',
+  operationId: 'endSession',
   tags: ['me'],
   summary: 'End one of the signed-in user’s sessions',
-  middleware: [requireUser()] as const,
+  ...signedIn({ credentials: ['session', 'apiKey'] }),
   request: { params: z.object({ id: plainText(64, 1) }) },
-  responses: { 204: { description: 'Ended' }, ...problemResponses(401, 404) },
+  responses: { 204: { description: 'Ended' }, ...problemResponses(401, 403, 404) },
 });
 
 /** The signed-in user: profile, preferences, password and sessions. */

@@ -2,9 +2,9 @@ import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { IncomingEvent } from '../../../domain/notifications/ingest-ports.js';
 import { DomainError } from '../../../domain/shared/errors.js';
+import { hostPlatform } from '../../access.js';
 import type { AppEnv } from '../../app-env.js';
 import { requestLogger } from '../../middleware/request-log.js';
-import { requireServiceToken } from '../../middleware/service-token.js';
 import { problemResponses } from '../../problem.js';
 import { validationHook } from '../../validation.js';
 import {
@@ -16,20 +16,22 @@ import {
 } from './events-schemas.js';
 import type { NotificationsService } from './service.js';
 
-const ingestRoute = createRoute({
-  method: 'post',
-  path: '/api/v1/events',
-  tags: ['notifications'],
-  summary: 'The host platform posts one event or {events: [...]} (up to 1,000) to notify users',
-  description:
-    'Each event is routed by every recipient’s settings to the inbox, an immediate email and the digest, in one transaction per request. The same idempotencyKey with the same content is stored once (counted in duplicates); with other content it answers 409. Unknown recipients are reported back in unknownRecipients, never dropped silently.',
-  security: [{ serviceToken: [] }],
-  request: { body: { required: true, content: { 'application/json': { schema: ingestBody } } } },
-  responses: {
-    202: { description: 'Stored and routed', content: { 'application/json': { schema: ingestReport } } },
-    ...problemResponses(400, 401, 409, 413),
-  },
-});
+const ingestRoute = (serviceTokens: readonly string[]) =>
+  createRoute({
+    method: 'post',
+    path: '/api/v1/events',
+    operationId: 'ingestEvents',
+    tags: ['notifications'],
+    summary: 'The host platform posts one event or {events: [...]} (up to 1,000) to notify users',
+    description:
+      'Each event is routed by every recipient’s settings to the inbox, an immediate email and the digest, in one transaction per request. The same idempotencyKey with the same content is stored once (counted in duplicates); with other content it answers 409. Unknown recipients are reported back in unknownRecipients, never dropped silently.',
+    ...hostPlatform(serviceTokens),
+    request: { body: { required: true, content: { 'application/json': { schema: ingestBody } } } },
+    responses: {
+      202: { description: 'Stored and routed', content: { 'application/json': { schema: ingestReport } } },
+      ...problemResponses(400, 401, 409, 413, 415),
+    },
+  });
 
 type Posted = z.output<typeof eventSchema>;
 
@@ -55,14 +57,8 @@ export function eventsRoutes(deps: {
   serviceTokens: readonly string[];
 }) {
   const app = new OpenAPIHono<AppEnv>();
-  app.openAPIRegistry.registerComponent('securitySchemes', 'serviceToken', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'One of the service tokens in configuration (serviceTokens), for the host platform',
-  });
-  app.use('/api/v1/events', requireServiceToken(deps.serviceTokens));
   app.openapi(
-    ingestRoute,
+    ingestRoute(deps.serviceTokens),
     async (c) => {
       const posted = c.req.valid('json');
       const batch = 'events' in posted;

@@ -1,16 +1,20 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { InboxItem } from '../../../domain/notifications/inbox.js';
+import { signedIn } from '../../access.js';
 import type { AppEnv } from '../../app-env.js';
-import { requireUser } from '../../middleware/authenticate.js';
 import { problemResponses } from '../../problem.js';
 import { inboxItem, inboxQuery, readBody } from './schemas.js';
 import type { NotificationsService } from './service.js';
 
+const owner = signedIn({ credentials: ['session', 'apiKey'] });
+
 const listRoute = createRoute({
   method: 'get',
   path: '/api/v1/me/notifications',
+  operationId: 'listInbox',
   tags: ['notifications'],
   summary: 'Your inbox, newest first, in cursor pages',
+  ...owner,
   request: { query: inboxQuery },
   responses: {
     200: {
@@ -34,8 +38,10 @@ const listRoute = createRoute({
 const readRoute = createRoute({
   method: 'post',
   path: '/api/v1/me/notifications/read',
+  operationId: 'markInboxRead',
   tags: ['notifications'],
   summary: 'Mark some of your notifications ({ids}) or all of them ({all: true}) read',
+  ...owner,
   request: { body: { required: true, content: { 'application/json': { schema: readBody } } } },
   responses: {
     200: {
@@ -44,7 +50,7 @@ const readRoute = createRoute({
         'application/json': { schema: z.object({ marked: z.number().int(), unreadCount: z.number().int() }) },
       },
     },
-    ...problemResponses(400, 401),
+    ...problemResponses(400, 401, 403),
   },
 });
 
@@ -70,8 +76,6 @@ export function inboxItemJson(item: InboxItem, typeLabel: string) {
 export function inboxRoutes(deps: { notifications: NotificationsService }) {
   const app = new OpenAPIHono<AppEnv>();
   const n = deps.notifications;
-  app.use('/api/v1/me/notifications', requireUser());
-  app.use('/api/v1/me/notifications/*', requireUser());
   app.openapi(listRoute, async (c) => {
     const q = c.req.valid('query');
     const page = await n.listInbox(c.get('auth')!.user.id, {

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { defaultPreferences } from '../../../domain/accounts/user.js';
 import type { Clock } from '../../../domain/shared/clock.js';
 import { DomainError } from '../../../domain/shared/errors.js';
+import { noStore } from '../../access.js';
 import type { AppEnv } from '../../app-env.js';
 import { InboxPage, NotificationSettingsPage } from './notification-pages.js';
 import type { NotificationsService } from './service.js';
@@ -16,7 +17,7 @@ function toLogin(c: Context<AppEnv>) {
 export function notificationPagesRoutes(deps: { notifications: NotificationsService; clock: Clock }) {
   const app = new Hono<AppEnv>();
   const n = deps.notifications;
-  app.get('/inbox', async (c) => {
+  app.get('/inbox', noStore, async (c) => {
     const auth = c.get('auth');
     if (!auth) return toLogin(c);
     const unreadOnly = c.req.query('unread') === '1' || c.req.query('unread') === 'true';
@@ -42,7 +43,7 @@ export function notificationPagesRoutes(deps: { notifications: NotificationsServ
       />,
     );
   });
-  app.get('/account/notifications', async (c) => {
+  app.get('/account/notifications', noStore, async (c) => {
     const auth = c.get('auth');
     if (!auth) return toLogin(c);
     c.header('Cache-Control', 'no-store');

@@ -1,16 +1,21 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { signedIn } from '../../access.js';
 import type { AppEnv } from '../../app-env.js';
-import { requireAdmin, requireUser } from '../../middleware/authenticate.js';
 import { problemResponses } from '../../problem.js';
 import type { DigestService } from '../digest/digest-routes.js';
 import { defaultsUpdate, defaultsView, settingsUpdate, settingsView } from './schemas.js';
 import type { NotificationsService } from './service.js';
 
+const owner = signedIn({ credentials: ['session', 'apiKey'] });
+const administrator = signedIn({ credentials: ['session'], role: 'admin' });
+
 const getSettingsRoute = createRoute({
   method: 'get',
   path: '/api/v1/me/notification-settings',
+  operationId: 'getNotificationSettings',
   tags: ['notifications'],
   summary: 'Your notification settings: per type inbox / email / digest, the digest schedule',
+  ...owner,
   responses: {
     200: { description: 'Effective settings', content: { 'application/json': { schema: settingsView } } },
     ...problemResponses(401),
@@ -20,20 +25,24 @@ const getSettingsRoute = createRoute({
 const putSettingsRoute = createRoute({
   method: 'put',
   path: '/api/v1/me/notification-settings',
+  operationId: 'updateNotificationSettings',
   tags: ['notifications'],
+  ...owner,
   summary: 'Change some of your notification settings (partial: only what you send changes)',
   request: { body: { required: true, content: { 'application/json': { schema: settingsUpdate } } } },
   responses: {
     200: { description: 'The settings now', content: { 'application/json': { schema: settingsView } } },
-    ...problemResponses(400, 401, 409),
+    ...problemResponses(400, 401, 403, 409),
   },
 });
 
 const getDefaultsRoute = createRoute({
   method: 'get',
   path: '/api/v1/admin/notification-defaults',
+  operationId: 'getNotificationDefaults',
   tags: ['admin'],
   summary: 'Workspace default channels of every notification type',
+  ...administrator,
   responses: {
     200: { description: 'Defaults', content: { 'application/json': { schema: defaultsView } } },
     ...problemResponses(401, 403),
@@ -43,7 +52,9 @@ const getDefaultsRoute = createRoute({
 const putDefaultsRoute = createRoute({
   method: 'put',
   path: '/api/v1/admin/notification-defaults',
+  operationId: 'updateNotificationDefaults',
   tags: ['admin'],
+  ...administrator,
   summary: 'Change workspace defaults; they reach every user who has not overridden that channel',
   request: { body: { required: true, content: { 'application/json': { schema: defaultsUpdate } } } },
   responses: {
@@ -65,8 +76,6 @@ export function settingsRoutes(deps: {
     const next = await deps.digests.nextDigestAt(userId);
     return { ...view, nextDigestAt: next ? next.toISOString() : null };
   };
-  app.use('/api/v1/me/notification-settings', requireUser());
-  app.use('/api/v1/admin/notification-defaults', requireAdmin());
   app.openapi(getSettingsRoute, async (c) => {
     const userId = c.get('auth')!.user.id;
     return c.json(await withNextDigest(await n.getSettings(userId), userId), 200);

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError } from '../../../domain/shared/errors.js';
+import { anyone } from '../../access.js';
 import type { AppEnv } from '../../app-env.js';
 import { clientIp, userAgent } from '../../client-ip.js';
 import { requestLogger } from '../../middleware/request-log.js';
@@ -110,7 +111,9 @@ function documentRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerPath({
     method: 'get',
     path: '/auth/oidc/{providerId}/start',
+    operationId: 'startSingleSignOn',
     tags: ['auth'],
+    ...anyone(),
     summary: 'Start single sign-on: redirect to the provider (PKCE, state, nonce)',
     request: {
       params,
@@ -126,7 +129,9 @@ function documentRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerPath({
     method: 'get',
     path: '/auth/oidc/{providerId}/callback',
+    operationId: 'finishSingleSignOn',
     tags: ['auth'],
+    ...anyone(),
     summary: 'Where the provider sends the browser back: signs in and redirects to returnTo',
     request: { params },
     responses: {

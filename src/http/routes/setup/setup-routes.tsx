@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { User } from '../../../domain/accounts/user.js';
 import { DomainError } from '../../../domain/shared/errors.js';
+import { anyone, noStore } from '../../access.js';
 import type { AppEnv } from '../../app-env.js';
 import { SetupPage } from '../../pages/setup-page.js';
 import { problemResponses, statusFor } from '../../problem.js';
@@ -28,7 +29,9 @@ const setupBody = z
 const setupRoute = createRoute({
   method: 'post',
   path: '/api/v1/setup',
+  operationId: 'createFirstAdministrator',
   tags: ['setup'],
+  ...anyone({ personal: true }),
   summary: 'Create the first administrator with the one-time link printed in the log at first start',
   request: { body: { required: true, content: { 'application/json': { schema: setupBody } } } },
   responses: {
@@ -48,13 +51,14 @@ export function setupRoutes(deps: { setup: SetupService }) {
     const user = await deps.setup.complete(token, input);
     return c.json({ id: user.id, username: user.username }, 201);
   });
-  app.get('/setup', async (c) => {
+  // The page carries the one-time token in its URL and form: never cached.
+  app.get('/setup', noStore, async (c) => {
     const token = c.req.query('token') ?? '';
     const open = await deps.setup.isOpen();
     return c.html(<SetupPage open={open} token={token} />, open ? 200 : 403);
   });
   // The same form without JavaScript: a plain form post, answered with the page (a refusal shown on it).
-  app.post('/setup', async (c) => {
+  app.post('/setup', noStore, async (c) => {
     const form: Record<string, unknown> = await c.req.parseBody().catch(() => ({}));
     // Text fields only; an empty optional name is the same as none.
     const input = Object.fromEntries(

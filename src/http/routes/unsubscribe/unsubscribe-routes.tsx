@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { UnsubscribeTarget } from '../../../domain/notifications/unsubscribe.js';
 import { DomainError } from '../../../domain/shared/errors.js';
+import { signedLink } from '../../access.js';
 import type { AppEnv } from '../../app-env.js';
 import { Layout } from '../../pages/layout.js';
 import { statusFor } from '../../problem.js';
@@ -63,7 +64,7 @@ function Refused(c: Context<AppEnv>, error: DomainError) {
 /**
  * /unsubscribe?token=…: GET shows what the link would do and changes nothing (mail scanners follow
  * links); POST does it, including RFC 8058 one-click (`List-Unsubscribe=One-Click`, no session, no
- * Origin: the CSRF middleware exempts this path because the signed token is the credential).
+ * Origin: `signedLink` exempts it from the CSRF check because the signed token is the credential).
  */
 export function unsubscribeRoutes(deps: {
   unsubscribe: UnsubscribeService;
@@ -92,7 +93,7 @@ export function unsubscribeRoutes(deps: {
     }
   };
   app.get('/unsubscribe', (c) => run(c, deps.unsubscribe.describeUnsubscribe, false));
-  app.post('/unsubscribe', (c) =>
+  app.post('/unsubscribe', signedLink, (c) =>
     run(
       c,
       async (token) => {
