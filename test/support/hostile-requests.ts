@@ -543,17 +543,24 @@ export function hostileRequests(doc: OpenApi, pools: Pools) {
   );
 
   // Most requests come from the caller the operation is for (so they get past authentication and reach
-  // the body), the others from anyone. Read from the document: its security, else its words and path.
+  // the body), the others from anyone. Read from the document: its security schemes, else its words
+  // and path.
   const callerFor = (o: (typeof operations)[number]): fc.Arbitrary<Caller> => {
-    const schemes = (o.op.security ?? []).flatMap((s: Record<string, unknown>) => Object.keys(s)).join(' ');
-    const words = `${schemes} ${o.op.summary ?? ''} ${o.op.description ?? ''}`;
-    const meant: Caller[] = /service/i.test(words)
-      ? ['service']
-      : o.path.startsWith('/api/v1/admin')
-        ? ['admin']
-        : o.path.startsWith('/api/v1/me')
-          ? ['user', 'apiKey', 'admin']
-          : [];
+    const schemes: string[] | null = Array.isArray(o.op.security)
+      ? o.op.security.flatMap((s: Record<string, unknown>) => Object.keys(s))
+      : null;
+    const admin = o.path.startsWith('/api/v1/admin');
+    const meant: Caller[] = [];
+    if (schemes !== null) {
+      for (const scheme of schemes) {
+        if (/service/i.test(scheme)) meant.push('service');
+        else if (/session|cookie/i.test(scheme)) meant.push(admin ? 'admin' : 'user', 'admin');
+        else if (/api.?key/i.test(scheme)) meant.push('apiKey');
+      }
+    } else if (/service token/i.test(`${o.op.summary ?? ''} ${o.op.description ?? ''}`))
+      meant.push('service');
+    else if (admin) meant.push('admin');
+    else if (o.path.startsWith('/api/v1/me')) meant.push('user', 'apiKey', 'admin');
     return meant.length === 0
       ? caller
       : fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...meant) }, { weight: 2, arbitrary: caller });
