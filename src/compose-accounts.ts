@@ -52,7 +52,7 @@ export interface AccountsWiring {
   readonly clock: Clock;
   readonly publicUrl: string;
   readonly userDeps: CreateUserDeps;
-  /** LDAP and the like (issue 4); empty until then. */
+  /** Providers other than local accounts (LDAP, OpenID Connect). */
   readonly passwordProviders: readonly PasswordProvider[];
   readonly resolveExternal?: ExternalUserResolver;
   /** The directory password change of `passwords: directory` users (identity issue). */

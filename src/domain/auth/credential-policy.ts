@@ -23,7 +23,7 @@ export interface CredentialCapabilities {
 /**
  * The one rule deciding, per account, who manages its credentials. Local accounts may do everything;
  * accounts of any other provider change and reset their password elsewhere and keep the name and email
- * their provider sends (the identity issue refines this for LDAP `passwords: directory` and OIDC).
+ * their provider sends (LDAP `passwords: directory` and OIDC refine it).
  */
 export function credentialPolicy(
   provider: ProviderInfo,

@@ -26,7 +26,7 @@ export interface SignInUsers {
   findSignInCredentials(identifier: string): Promise<SignInCredentials | null>;
 }
 
-/** Turns an identity a password provider vouched for into a Concierge user (the identity issue's upsert). */
+/** Turns an identity a password provider vouched for into a Concierge user (created or refreshed). */
 export type ExternalUserResolver = (identity: ExternalIdentity) => Promise<User>;
 
 export interface SignInDeps {

@@ -1,7 +1,7 @@
 import { type Browser, chromium } from 'playwright-core';
 
 // Debian's Chromium as root on a closed network: without the background-networking flags it keeps
-// trying to reach Google's hosts (see ../shared/notes on browser tests).
+// trying to reach Google's hosts, which this closed network refuses.
 const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
