@@ -15,7 +15,7 @@ const { createRenderer } = await import('../emails/render.js');
 const { openDatabase } = await import('../src/adapters/db/database.js');
 const { migrateToLatest } = await import('../src/adapters/db/migrate.js');
 const { unsubscribeSigner } = await import('../src/adapters/db/server-secret-store.js');
-const { composeDigests } = await import('../src/compose-digests.js');
+const { composeDigests } = await import('../src/compose/digests.js');
 const { digestPublicUrl, insertPending, insertUsers, testCatalog } = await import(
   '../test/support/digest-fixtures.js'
 );

@@ -12,7 +12,7 @@ import { migrateToLatest } from '../src/adapters/db/migrate.js';
 import { chunks } from '../src/adapters/db/notification-rows.js';
 import type { Tables } from '../src/adapters/db/schema.js';
 import { notificationFiller } from '../src/adapters/mail/notification-mailer.js';
-import { compose } from '../src/compose.js';
+import { compose } from '../src/compose/compose.js';
 import { parseConfig } from '../src/config/load.js';
 import type { IncomingEvent } from '../src/domain/notifications/ingest-ports.js';
 import { childrenCpuSeconds } from './harness.js';

@@ -6,13 +6,13 @@ import type { Logger } from 'pino';
 import { type Db, openDatabase } from './adapters/db/database.js';
 import { migrateToLatest } from './adapters/db/migrate.js';
 import { createLogger } from './adapters/logging/logger.js';
-import { compose } from './compose.js';
-import { providerProblem } from './compose-identity.js';
+import { compose } from './compose/compose.js';
+import { providerProblem } from './compose/identity.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { type Scheduler, startScheduler } from './jobs/scheduler.js';
 
-// The process: configuration, database, the HTTP server and the jobs; compose.ts wires the parts.
+// The process: configuration, database, the HTTP server and the jobs; src/compose wires the parts.
 
 /** Loads configuration or exits 1 with one line per bad key. */
 export function loadConfigOrExit(): Config {

@@ -1,4 +1,4 @@
-import { providerProblem } from '../compose-identity.js';
+import { providerProblem } from '../compose/identity.js';
 import { loadConfigOrExit } from '../main.js';
 import { parseOptions } from './args.js';
 

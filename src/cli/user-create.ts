@@ -24,7 +24,7 @@ export async function userCreate(args: readonly string[]): Promise<number> {
   const password = await readPasswordFromStdin();
 
   // Loaded only now, so that a usage error answers without loading the whole service.
-  const { compose } = await import('../compose.js');
+  const { compose } = await import('../compose/compose.js');
   const { loadConfigOrExit, openMigratedOrExit } = await import('../main.js');
   const config = loadConfigOrExit();
   const logger = consoleLogger(config.logging.level);

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import type { Metrics } from '../adapters/metrics/metrics.js';
-import type { AccountsService } from '../compose-accounts.js';
+import type { AccountsService } from '../compose/accounts.js';
 import type { Config } from '../config/schema.js';
 import { DomainError } from '../domain/shared/errors.js';
 import { securitySchemes } from './access.js';
@@ -34,7 +34,7 @@ import { type SetupService, setupRoutes } from './routes/setup/setup-routes.js';
 import { sessionCookieName } from './session-cookie.js';
 import { validationHook } from './validation.js';
 
-/** Everything the HTTP layer needs, built by compose.ts. */
+/** Everything the HTTP layer needs, built by src/compose. */
 export interface HttpDeps {
   readonly config: Config;
   readonly logger: Logger;

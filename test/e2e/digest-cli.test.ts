@@ -4,7 +4,7 @@ import { simpleParser } from 'mailparser';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/adapters/db/database.js';
-import { compose } from '../../src/compose.js';
+import { compose } from '../../src/compose/compose.js';
 import { parseConfig } from '../../src/config/load.js';
 import { insertPending, insertUsers } from '../support/digest-fixtures.js';
 import { childEnv, deferCleanup, runTs, tempInstance } from './support/processes.js';

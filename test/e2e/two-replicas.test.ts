@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/adapters/db/database.js';
-import { compose } from '../../src/compose.js';
+import { compose } from '../../src/compose/compose.js';
 import { parseConfig } from '../../src/config/load.js';
 import { freshDatabase } from '../support/databases.js';
 import { digestsFor, insertPending, insertUsers } from '../support/digest-fixtures.js';

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/adapters/logging/logger.js';
-import { compose } from '../../src/compose.js';
+import { compose } from '../../src/compose/compose.js';
 import { startScheduler } from '../../src/jobs/scheduler.js';
 import { cleanup } from '../support/cleanup.js';
 import { checked, expectProblem } from '../support/http-checks.js';

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/adapters/db/database.js';
-import { compose } from '../../src/compose.js';
+import { compose } from '../../src/compose/compose.js';
 import { signedInLocal } from '../support/accounts.js';
 import { cleanup } from '../support/cleanup.js';
 import { engines } from '../support/databases.js';

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { createRenderer } from '../../emails/render.js';
 import type { Db } from '../../src/adapters/db/database.js';
 import { unsubscribeSigner } from '../../src/adapters/db/server-secret-store.js';
-import { composeDigests } from '../../src/compose-digests.js';
+import { composeDigests } from '../../src/compose/digests.js';
 import { createCatalog } from '../../src/domain/notifications/catalog.js';
 import type { DigestDefaults } from '../../src/domain/notifications/digest-schedule.js';
 import type { Clock } from '../../src/domain/shared/clock.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import type { Dialect } from '../../src/adapters/db/database.js';
 import { argon2Hasher } from '../../src/adapters/passwords/argon2-hasher.js';
-import { compose } from '../../src/compose.js';
+import { compose } from '../../src/compose/compose.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import type { PasswordHasher } from '../../src/domain/auth/password-hasher.js';

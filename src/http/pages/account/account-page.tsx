@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx';
-import type { MeView } from '../../../compose-accounts.js';
+import type { MeView } from '../../../compose/accounts.js';
 import { ApiKeysAccountSection } from '../../routes/api-keys/api-keys-section.js';
 import { AvatarAccountSection } from '../../routes/avatars/avatar-section.js';
 import { Layout } from '../layout.js';

@@ -1,5 +1,5 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import type { AccountsService } from '../../../compose-accounts.js';
+import type { AccountsService } from '../../../compose/accounts.js';
 import { safeReturnTo } from '../../../domain/shared/return-to.js';
 import type { AppEnv } from '../../app-env.js';
 import { AccountPage, type AccountSection, accountSections } from '../../pages/account/account-page.js';

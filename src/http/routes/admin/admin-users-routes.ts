@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { AccountsService } from '../../../compose-accounts.js';
+import type { AccountsService } from '../../../compose/accounts.js';
 import { signedIn } from '../../access.js';
 import type { AppEnv } from '../../app-env.js';
 import { problemResponses } from '../../problem.js';

@@ -10,7 +10,7 @@ import { problemResponses } from '../../problem.js';
 import { plainText } from '../me/me-schemas.js';
 import { ApiKeysPage } from './api-keys-page.js';
 
-/** What the API key routes need, wired in compose.ts. */
+/** What the API key routes need, wired in src/compose. */
 export interface ApiKeysService {
   list(userId: string): Promise<ApiKey[]>;
   create(

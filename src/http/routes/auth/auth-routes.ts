@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { AccountsService } from '../../../compose-accounts.js';
+import type { AccountsService } from '../../../compose/accounts.js';
 import { anyone } from '../../access.js';
 import type { AppEnv } from '../../app-env.js';
 import { clientIp, userAgent } from '../../client-ip.js';

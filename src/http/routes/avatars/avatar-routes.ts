@@ -8,7 +8,7 @@ import { problem, problemResponses } from '../../problem.js';
 import { plainText } from '../me/me-schemas.js';
 import { uploadLimit } from './upload-limit.js';
 
-/** What the avatar routes need, wired in compose.ts. */
+/** What the avatar routes need, wired in src/compose. */
 export interface AvatarService {
   /** Replaces the user's picture; returns its key. */
   set(userId: string, bytes: Uint8Array): Promise<string>;

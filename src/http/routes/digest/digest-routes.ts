@@ -5,7 +5,7 @@ import { signedIn } from '../../access.js';
 import type { AppEnv } from '../../app-env.js';
 import { problemResponses } from '../../problem.js';
 
-/** The digest use cases the HTTP layer needs, bound by compose.ts. */
+/** The digest use cases the HTTP layer needs, bound in src/compose. */
 export interface DigestService {
   preview(userId: string): Promise<DigestPreview | null>;
   /** null: digests are off; undefined: no such user. */

@@ -7,7 +7,7 @@ import { clientIp } from '../../client-ip.js';
 import { problemResponses } from '../../problem.js';
 import { validationHook } from '../../validation.js';
 
-/** Resolves a token for the host platform (wired in compose.ts). */
+/** Resolves a token for the host platform (wired in src/compose). */
 export type IntrospectService = (token: string, meta: { ip: string | null }) => Promise<Introspection>;
 
 export const introspectBody = z

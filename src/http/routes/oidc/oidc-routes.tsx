@@ -11,7 +11,7 @@ import { Layout } from '../../pages/layout.js';
 import { statusFor } from '../../problem.js';
 import { readDeviceCookie, writeDeviceCookie, writeSessionCookie } from '../../session-cookie.js';
 
-/** What the OIDC routes need, built in compose-identity.ts. */
+/** What the OIDC routes need, built in src/compose/identity.ts. */
 export interface OidcSignInService {
   /** The provider's authorization URL and the browser-binding secret for the cookie. */
   start(

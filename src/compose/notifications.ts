@@ -1,36 +1,36 @@
 import type { Logger } from 'pino';
-import type { Db } from './adapters/db/database.js';
-import { notificationInboxStore } from './adapters/db/notification-inbox-store.js';
-import { recipientDirectory } from './adapters/db/notification-ingest-store.js';
-import { notificationSettingsStore } from './adapters/db/notification-settings-store.js';
-import { unsubscribeSigner } from './adapters/db/server-secret-store.js';
-import type { Stores } from './adapters/db/stores.js';
-import type { Config } from './config/schema.js';
-import { createCatalog } from './domain/notifications/catalog.js';
-import { listInbox, markRead } from './domain/notifications/inbox.js';
-import { type IngestDeps, ingestEvents } from './domain/notifications/ingest.js';
-import type { IncomingEvent } from './domain/notifications/ingest-ports.js';
+import type { Db } from '../adapters/db/database.js';
+import { notificationInboxStore } from '../adapters/db/notification-inbox-store.js';
+import { recipientDirectory } from '../adapters/db/notification-ingest-store.js';
+import { notificationSettingsStore } from '../adapters/db/notification-settings-store.js';
+import { unsubscribeSigner } from '../adapters/db/server-secret-store.js';
+import type { Stores } from '../adapters/db/stores.js';
+import type { Config } from '../config/schema.js';
+import { createCatalog } from '../domain/notifications/catalog.js';
+import { listInbox, markRead } from '../domain/notifications/inbox.js';
+import { type IngestDeps, ingestEvents } from '../domain/notifications/ingest.js';
+import type { IncomingEvent } from '../domain/notifications/ingest-ports.js';
 import {
   apiKeyCreatedEvent,
   credentialsChangedEvent,
   newSignInEvent,
   type SecurityNotices,
-} from './domain/notifications/security-notices.js';
-import { getSettings, type SettingsDeps, updateSettings } from './domain/notifications/settings.js';
+} from '../domain/notifications/security-notices.js';
+import { getSettings, type SettingsDeps, updateSettings } from '../domain/notifications/settings.js';
 import {
   describeUnsubscribe,
   type UnsubscribeDeps,
   unsubscribe,
-} from './domain/notifications/unsubscribe.js';
-import type { Signer } from './domain/notifications/unsubscribe-token.js';
+} from '../domain/notifications/unsubscribe.js';
+import type { Signer } from '../domain/notifications/unsubscribe-token.js';
 import {
   getWorkspaceDefaults,
   updateWorkspaceDefaults,
   type WorkspaceDefaultsDeps,
-} from './domain/notifications/workspace-defaults.js';
-import type { Clock } from './domain/shared/clock.js';
-import type { Transact } from './domain/shared/transaction.js';
-import type { NotificationsService } from './http/routes/notifications/service.js';
+} from '../domain/notifications/workspace-defaults.js';
+import type { Clock } from '../domain/shared/clock.js';
+import type { Transact } from '../domain/shared/transaction.js';
+import type { NotificationsService } from '../http/routes/notifications/service.js';
 
 /** Wires the notification use cases to their adapters (part of the composition root). */
 export function composeNotifications(p: {

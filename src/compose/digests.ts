@@ -1,17 +1,17 @@
 import type { Logger } from 'pino';
-import type { Db } from './adapters/db/database.js';
-import { digestScheduling, pruneDigestRuns } from './adapters/db/digest-scheduling-store.js';
-import { digestRunStore, digestTransactor } from './adapters/db/digest-store.js';
-import type { RenderEmail } from './adapters/db/outbox-store.js';
-import type { Catalog } from './domain/notifications/catalog.js';
-import { DEFAULT_DIGEST_LIMIT } from './domain/notifications/digest-assembly.js';
-import { nextDigestFor, previewDigest } from './domain/notifications/digest-preview.js';
-import type { DigestDefaults } from './domain/notifications/digest-schedule.js';
-import type { DigestDeps } from './domain/notifications/run-digests.js';
-import { rescheduleDigest } from './domain/notifications/run-due-digests.js';
-import type { Signer } from './domain/notifications/unsubscribe-token.js';
-import type { Clock } from './domain/shared/clock.js';
-import { digestJob } from './jobs/digest-job.js';
+import type { Db } from '../adapters/db/database.js';
+import { digestScheduling, pruneDigestRuns } from '../adapters/db/digest-scheduling-store.js';
+import { digestRunStore, digestTransactor } from '../adapters/db/digest-store.js';
+import type { RenderEmail } from '../adapters/db/outbox-store.js';
+import type { Catalog } from '../domain/notifications/catalog.js';
+import { DEFAULT_DIGEST_LIMIT } from '../domain/notifications/digest-assembly.js';
+import { nextDigestFor, previewDigest } from '../domain/notifications/digest-preview.js';
+import type { DigestDefaults } from '../domain/notifications/digest-schedule.js';
+import type { DigestDeps } from '../domain/notifications/run-digests.js';
+import { rescheduleDigest } from '../domain/notifications/run-due-digests.js';
+import type { Signer } from '../domain/notifications/unsubscribe-token.js';
+import type { Clock } from '../domain/shared/clock.js';
+import { digestJob } from '../jobs/digest-job.js';
 
 export interface DigestFeatureOptions {
   readonly db: Db;

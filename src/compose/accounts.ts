@@ -1,5 +1,5 @@
-import type { Stores } from './adapters/db/stores.js';
-import type { Config } from './config/schema.js';
+import type { Stores } from '../adapters/db/stores.js';
+import type { Config } from '../config/schema.js';
 import {
   type AdminDeps,
   type AdminUserPatch,
@@ -10,36 +10,36 @@ import {
   disabledReasons,
   getUser,
   listUsers,
-} from './domain/accounts/admin-users.js';
-import type { CreateUserDeps, NewUserInput } from './domain/accounts/create-user.js';
-import { type EmailChangeDeps, undoEmailChange, verifyEmailChange } from './domain/accounts/email-change.js';
+} from '../domain/accounts/admin-users.js';
+import type { CreateUserDeps, NewUserInput } from '../domain/accounts/create-user.js';
+import { type EmailChangeDeps, undoEmailChange, verifyEmailChange } from '../domain/accounts/email-change.js';
 import {
   type ProfileDeps,
   type ProfilePatch,
   updateProfile,
   userWithPendingEmail,
-} from './domain/accounts/update-profile.js';
-import type { User } from './domain/accounts/user.js';
-import { changePassword, type PasswordDeps } from './domain/auth/change-password.js';
-import { credentialPolicy, credentialsHelp, type ProviderInfo } from './domain/auth/credential-policy.js';
-import type { PasswordProvider } from './domain/auth/external-identity.js';
-import { type DeviceDeps, recogniseDevice } from './domain/auth/known-devices.js';
-import { endMySession, endOtherSessions, listMySessions } from './domain/auth/my-sessions.js';
-import type { PasswordHasher } from './domain/auth/password-hasher.js';
-import { describePolicy, type PasswordPolicy } from './domain/auth/password-policy.js';
+} from '../domain/accounts/update-profile.js';
+import type { User } from '../domain/accounts/user.js';
+import { changePassword, type PasswordDeps } from '../domain/auth/change-password.js';
+import { credentialPolicy, credentialsHelp, type ProviderInfo } from '../domain/auth/credential-policy.js';
+import type { PasswordProvider } from '../domain/auth/external-identity.js';
+import { type DeviceDeps, recogniseDevice } from '../domain/auth/known-devices.js';
+import { endMySession, endOtherSessions, listMySessions } from '../domain/auth/my-sessions.js';
+import type { PasswordHasher } from '../domain/auth/password-hasher.js';
+import { describePolicy, type PasswordPolicy } from '../domain/auth/password-policy.js';
 import {
   confirmPasswordReset,
   handleResetRequests,
   type ResetDeps,
   type ResetRequestQueue,
   requestPasswordReset,
-} from './domain/auth/password-reset.js';
-import { createSession } from './domain/auth/sessions.js';
-import { type ExternalUserResolver, type SignInDeps, signIn } from './domain/auth/sign-in.js';
-import type { ThrottleRule } from './domain/auth/throttle.js';
-import type { Clock } from './domain/shared/clock.js';
-import { generateToken } from './domain/shared/tokens.js';
-import type { Transact } from './domain/shared/transaction.js';
+} from '../domain/auth/password-reset.js';
+import { createSession } from '../domain/auth/sessions.js';
+import { type ExternalUserResolver, type SignInDeps, signIn } from '../domain/auth/sign-in.js';
+import type { ThrottleRule } from '../domain/auth/throttle.js';
+import type { Clock } from '../domain/shared/clock.js';
+import { generateToken } from '../domain/shared/tokens.js';
+import type { Transact } from '../domain/shared/transaction.js';
 
 export interface AccountsWiring {
   readonly config: Config;

@@ -1,19 +1,19 @@
 import type { Logger } from 'pino';
-import type { Stores } from './adapters/db/stores.js';
-import { ProviderConfigError } from './adapters/identity/provider-config-error.js';
-import { buildProviderRegistry } from './adapters/identity/registry.js';
-import { rule } from './compose-accounts.js';
-import type { Config } from './config/schema.js';
-import type { User } from './domain/accounts/user.js';
-import { changeDirectoryPassword } from './domain/auth/directory-password.js';
-import type { ExternalIdentity } from './domain/auth/external-identity.js';
-import { type ExternalSignInDeps, signInWithExternalIdentity } from './domain/auth/external-sign-in.js';
-import { type DeviceDeps, recogniseDevice } from './domain/auth/known-devices.js';
-import { finishRedirectSignIn, startRedirectSignIn } from './domain/auth/redirect-sign-in.js';
-import { createSession } from './domain/auth/sessions.js';
-import type { Clock } from './domain/shared/clock.js';
-import type { Transact } from './domain/shared/transaction.js';
-import type { OidcSignInService } from './http/routes/oidc/oidc-routes.js';
+import type { Stores } from '../adapters/db/stores.js';
+import { ProviderConfigError } from '../adapters/identity/provider-config-error.js';
+import { buildProviderRegistry } from '../adapters/identity/registry.js';
+import type { Config } from '../config/schema.js';
+import type { User } from '../domain/accounts/user.js';
+import { changeDirectoryPassword } from '../domain/auth/directory-password.js';
+import type { ExternalIdentity } from '../domain/auth/external-identity.js';
+import { type ExternalSignInDeps, signInWithExternalIdentity } from '../domain/auth/external-sign-in.js';
+import { type DeviceDeps, recogniseDevice } from '../domain/auth/known-devices.js';
+import { finishRedirectSignIn, startRedirectSignIn } from '../domain/auth/redirect-sign-in.js';
+import { createSession } from '../domain/auth/sessions.js';
+import type { Clock } from '../domain/shared/clock.js';
+import type { Transact } from '../domain/shared/transaction.js';
+import type { OidcSignInService } from '../http/routes/oidc/oidc-routes.js';
+import { rule } from './accounts.js';
 
 export interface IdentityWiring {
   readonly config: Config;

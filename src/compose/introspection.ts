@@ -1,16 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { ReadCache } from './adapters/cache/read-cache.js';
-import type { Metrics } from './adapters/metrics/metrics.js';
-import type { Config } from './config/schema.js';
+import type { ReadCache } from '../adapters/cache/read-cache.js';
+import type { Metrics } from '../adapters/metrics/metrics.js';
+import type { Config } from '../config/schema.js';
 import {
   type IntrospectDeps,
   type Introspection,
   introspectToken,
-} from './domain/accounts/api-keys-introspect.js';
-import { isHttps } from './http/app.js';
-import { introspectFastPath } from './http/introspect-fast-path.js';
-import type { IntrospectService } from './http/routes/introspect/introspect-routes.js';
+} from '../domain/accounts/api-keys-introspect.js';
+import { isHttps } from '../http/app.js';
+import { introspectFastPath } from '../http/introspect-fast-path.js';
+import type { IntrospectService } from '../http/routes/introspect/introspect-routes.js';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
